@@ -1,0 +1,3 @@
+"""marsad: Arabic news cross-source verification."""
+
+__version__ = "0.1.0"

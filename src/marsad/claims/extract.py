@@ -1,0 +1,108 @@
+"""Claims: one per sentence or clause, with the mentions and time expression inside it."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from datetime import date
+
+from marsad.model import Claim, Mention, Sentence, TimeExpr, Token
+from marsad.text.normalise import norm
+
+# Negation cues (normalised): particles and verbs of denial.
+NEGATION_WORDS = frozenset(
+    norm(w)
+    for w in (
+        "لم ولم فلم لن ولن لا ولا ليس وليس ليست وليست لست عدم وعدم بعدم "
+        "نفى ونفى نفت ونفت ينفي وينفي تنفي وتنفي نافيا نافية ينفون نفي ونفي "
+        "غير"
+    ).split()
+)
+
+MIN_CLAIM_TOKENS = 3
+
+
+def _clauses(text: str, sentence: Sentence) -> list[Sentence]:
+    try:
+        from marsad.text.segment import split_clauses  # deeper splitter when available
+    except ImportError:
+        return [sentence]
+    return split_clauses(text, sentence) or [sentence]
+
+
+# A negation word followed by one of these says something else: لا يزال / لم يزل (still),
+# لا سيما (especially), لا بد (must), ليس فقط (not only); غير أن is "however".
+_NOT_NEGATING_NEXT = frozenset(
+    norm(w) for w in "يزال تزال يزالون يزالان زال زالت يزل تزل سيما بد فقط".split()
+)
+_HOWEVER_NEXT = frozenset(norm(w) for w in "أن إن أنه إنه أنها إنها".split())
+
+
+def is_negated(tokens: list[Token]) -> bool:
+    for k, t in enumerate(tokens):
+        if t.norm not in NEGATION_WORDS:
+            continue
+        following = tokens[k + 1].norm if k + 1 < len(tokens) else ""
+        if following in _NOT_NEGATING_NEXT:
+            continue
+        if t.norm in ("غير", "وغير") and following in _HOWEVER_NEXT:
+            continue
+        return True
+    return False
+
+
+def extract_claims(
+    doc_id: str,
+    text: str,
+    sentences: list[Sentence],
+    tokens: list[Token],
+    mentions: list[Mention],
+    timexes: list[TimeExpr],
+    body_start: int = 0,
+) -> list[Claim]:
+    """Claims from the sentences (split into clauses); text before ``body_start`` (a dateline)
+    makes no claim."""
+    token_starts = [t.start for t in tokens]
+    claims: list[Claim] = []
+    for sentence in sentences:
+        if sentence.end <= body_start:
+            continue
+        if sentence.start < body_start:
+            sentence = _trimmed(text, sentence, body_start)
+        for clause in _clauses(text, sentence):
+            lo = bisect_left(token_starts, clause.start)
+            hi = bisect_left(token_starts, clause.end)
+            clause_tokens = tokens[lo:hi]
+            if len(clause_tokens) < MIN_CLAIM_TOKENS:
+                continue
+            inside = [m for m in mentions if clause.start <= m.start and m.end <= clause.end]
+            times = [t for t in timexes if clause.start <= t.start and t.end <= clause.end]
+            claims.append(
+                Claim(
+                    id=f"{doc_id}:{clause.start}",
+                    doc=doc_id,
+                    start=clause.start,
+                    end=clause.end,
+                    text=text[clause.start : clause.end],
+                    mentions=inside,
+                    entities=[],
+                    time=_most_specific(times),
+                    negated=is_negated(clause_tokens),
+                )
+            )
+    return claims
+
+
+def _trimmed(text: str, sentence: Sentence, start: int) -> Sentence:
+    while start < sentence.end and (text[start].isspace() or text[start] in "-–—:،,"):
+        start += 1
+    return Sentence(start, sentence.end, text[start : sentence.end])
+
+
+def _most_specific(times: list[TimeExpr]) -> TimeExpr | None:
+    if not times:
+        return None
+    return min(times, key=lambda t: (_days(t), t.start))
+
+
+def _days(t: TimeExpr) -> int:
+    return (date.fromisoformat(t.value_end) - date.fromisoformat(t.value_start)).days

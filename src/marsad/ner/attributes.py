@@ -1,0 +1,671 @@
+"""Titles, ranks, roles and nationalities of persons: a small grammar of Arabic title phrases,
+and ``attach_attributes`` that reads it backwards from each person mention.
+
+A title phrase is a chain of units before a name::
+
+    unit  := CUE [COMPLEMENT] [NATIONALITY] [COMPLEMENT]
+    chain := unit+ (", " RANK-or-TITLE unit | ", " NATIONALITY)?  NAME
+
+- CUE: a title, rank or role word from ``data/titles.tsv`` (الرئيس، الجنرال، وزير، الأمين العام،
+  المتحدث باسم...), with proclitics allowed on its first word (وقال رئيس...).
+- COMPLEMENT (role cues only): a genitive noun phrase - one bare definite noun, then adjectives
+  (nisba -ي/-ية, participles الم-, listed modifiers), ل-genitives (للطاقة، للأمم المتحدة) and
+  their و-coordinations, known organisations and places, organisation phrases (القيادة المركزية
+  الأمريكية), and في/لدى + a place or organisation.
+- NATIONALITY: a definite nationality adjective that agrees in gender with the cue belongs to
+  the person (وزير الخارجية الأمريكي -> امريكي); after a genitive that it agrees with instead, or
+  after an "on behalf of" cue, it belongs to the complement (المتحدث باسم الخارجية الإيرانية).
+- A role after a unit that already has a nationality, or after a bare title (الرئيس), starts
+  a new chain: "الرئيس المصري وزير الخارجية الأمريكي أنتوني بلينكن" gives Blinken only the
+  second unit.
+
+The same grammar drives the rule tagger's cue persons (``rules.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from marsad.model import Attribute, Mention
+from marsad.ner.lexicons import (
+    ORG_CUES,
+    ORGS,
+    PLACE_CUES,
+    PLACES,
+    TITLES,
+    Hit,
+    Nationality,
+    OrgCue,
+    Stream,
+    TitleCue,
+)
+from marsad.text.segment import tokenize
+
+PREPOSITIONS = {"في", "لدي"}
+DIRECTIONS = {"جنوب", "شمال", "شرق", "غرب", "وسط", "جنوبي", "شمالي", "شرقي", "غربي"}
+NAME_PARTICLES = {
+    "بن",
+    "ابن",
+    "بنت",
+    "ال",
+    "ابو",
+    "ابي",
+    "عبد",
+    "ولد",
+    "دي",
+    "دو",
+    "فان",
+    "فون",
+    "دا",
+}
+_DOCTOR = TitleCue("title", True, False, False, False, False, False)
+_MAX_COMPLEMENT = 9
+_MAX_NAME_UNITS = 3
+_LOOKBACK_CHARS = 320
+_LOOKBACK_TOKENS = 30
+_COMPOUND_SECONDS = {"الدين", "الله", "الرحمن", "الاسلام"}  # صلاح الدين، نصر الله
+_ORDINALS = {"الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن"}
+_NOT_IN_NAMES = ORG_CUES | ORGS | PLACE_CUES | PLACES | TITLES
+
+
+@dataclass
+class Sub:
+    """An entity inside a title phrase: tokens [i, j), ``clitic`` characters of proclitics."""
+
+    type: str
+    i: int
+    j: int
+    clitic: int
+    key: str
+    acronym_of: str | None = None
+
+
+@dataclass
+class OrgPhrase:
+    i: int
+    j: int
+    clitic: int
+    key: str
+    acronym_of: str | None = None
+    known: bool = False  # from the table of known organisations
+
+
+@dataclass
+class Complement:
+    j: int
+    value: list[int] = field(default_factory=list)  # tokens that belong to the value
+    subs: list[Sub] = field(default_factory=list)
+    evidence: bool = False  # a place, organisation, nationality, ل-genitive or name inside
+    nat: Hit[Nationality] | None = None  # the person's nationality (title phrases)
+    first_org_j: int = -1  # end of an organisation opening the complement
+
+
+@dataclass
+class Unit:
+    cue: TitleCue
+    i: int
+    cue_j: int
+    j: int
+    clitic: int
+    cue_key: str
+    comp: Complement
+
+    @property
+    def nat(self) -> Hit[Nationality] | None:
+        return self.comp.nat
+
+
+@dataclass
+class Chain:
+    units: list[Unit]
+    j: int  # where a name may start
+    comma_nat: Hit[Nationality] | None = None  # "..., الإيرلندي شون دالتون"
+    open: bool = False  # token j follows with only spaces: a name may start there
+    after_comma: bool = False  # token j follows a comma after a role: "والي صفاقس، أنيس..."
+
+
+def _adjective_like(word: str, s: Stream) -> bool:
+    base = word[2:] if word.startswith("ال") else word
+    return (
+        word in s.lex.modifiers
+        or base.endswith(("ي", "يه", "يون", "يين", "يات"))
+        or word.startswith("الم")
+    )
+
+
+def _lone_family_name(s: Stream, k: int) -> bool:
+    """A definite word right after a complete title that reads as a family name: not
+    adjective-like, not a common word, and nothing name-like after it."""
+    w = s.norms[k]
+    if _adjective_like(w, s) or w in s.lex.common_words or s.bits[k]:
+        return False
+    if w.startswith(("لل", "بال", "وال", "فال")):
+        return False
+    nxt = k + 1
+    return nxt >= s.n or not s.joined[nxt] or s.is_stop(nxt)
+
+
+def _opens_org(s: Stream, k: int) -> bool:
+    return s.org(k) is not None or s.org_cue(k) is not None
+
+
+def _pronoun_suffix(s: Stream, k: int) -> bool:
+    """Ends with an attached pronoun (قوله، منزلها، سموه، وجههم): not a name."""
+    raw = "".join(ch for ch in s.toks[k].text if ch.isalpha())
+    return len(raw) >= 4 and raw.endswith(("ه", "ها", "هم", "هما", "كم"))
+
+
+def title_at(s: Stream, i: int) -> Hit[TitleCue] | None:
+    if i >= s.n:
+        return None
+    if s.norms[i] in ("والي", "الي") and not s.toks[i].text.endswith("ي"):
+        return None  # "وإلى" / "والى" (and to), not والي (governor)
+    if s.norms[i] == "د":
+        end = s.toks[i].end
+        if s.text[end : end + 1] == "." and (i + 1 == s.n or s.joined[i + 1]):
+            return Hit(i, i + 1, _DOCTOR, 0, "الدكتور")
+    return s.title(i)
+
+
+def _definite_nat(s: Stream, k: int) -> Hit[Nationality] | None:
+    hit = s.nationality(k)
+    if hit is not None and hit.value.definite and hit.clitic == 0:
+        return hit
+    return None
+
+
+def parse_org(s: Stream, i: int) -> OrgPhrase | None:
+    """An organisation name starting at token ``i``: a known one, or a cue noun with its
+    complement (وزارة الصحة الأردنية، الوكالة الدولية للطاقة الذرية)."""
+    memo = s.__dict__.setdefault("_org_memo", {})
+    if i in memo:
+        return memo[i]
+    memo[i] = None  # guards against re-entry while parsing
+    best: OrgPhrase | None = None
+    cue = s.org_cue(i)
+    if cue is not None:
+        comp = parse_complement(s, cue.j, cue.value)
+        if comp.j > cue.j and _org_ok(cue.value, comp):
+            key = " ".join([cue.key, *s.norms[cue.j : comp.j]])
+            best = OrgPhrase(i, comp.j, cue.clitic, key)
+    known = s.org(i)
+    if known is not None:  # the table lists full names: a longer cue phrase is a coincidence
+        acr = known.value.key if known.value.acronym else None
+        best = OrgPhrase(i, known.j, known.clitic, known.key, acr, known=True)
+    memo[i] = best
+    return best
+
+
+def _org_ok(cue: OrgCue, comp: Complement) -> bool:
+    if comp.first_org_j == comp.j and not cue.strong:
+        return False  # قيادة اليونيفيل: the command *of* an organisation, not a new one
+    if cue.definite or not cue.strong:
+        return comp.evidence
+    return True
+
+
+def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
+    """The genitive complement of a role cue (``TitleCue``) or organisation cue (``OrgCue``)."""
+    title_mode = isinstance(head, TitleCue)
+    lex = s.lex
+    comp = Complement(j0)
+    k = j0
+    gens = 0
+    last = ""  # kind of the last consumed element
+    while k < s.n and s.joined[k] and k - j0 < _MAX_COMPLEMENT:
+        w = s.norms[k]
+        nat = _definite_nat(s, k)
+        if nat is not None:
+            if title_mode and not nat.value.plural and not head.of and comp.nat is None:
+                if nat.value.fem == head.fem:
+                    comp.nat = nat
+                    k = comp.j = nat.j
+                    last = "nat"
+                    continue
+            if title_mode:
+                comp.subs.append(Sub("NORP", k, nat.j, 0, nat.value.key))
+            comp.value.extend(range(k, nat.j))
+            comp.evidence = True
+            k = comp.j = nat.j
+            last = "adj"
+            continue
+        cue_here = title_at(s, k)
+        if cue_here is not None and (title_mode or cue_here.value.kind != "title" or comp.value):
+            break
+        org = parse_org(s, k)
+        if org is not None and (org.clitic == 0 or title_mode):
+            if title_mode:
+                comp.subs.append(Sub("ORG", k, org.j, org.clitic, org.key, org.acronym_of))
+            if k == j0:
+                comp.first_org_j = org.j
+            comp.value.extend(range(k, org.j))
+            comp.evidence = True
+            k = comp.j = org.j
+            last = "org"
+            gens = max(gens, 1)
+            continue
+        place = s.place(k)
+        if place is not None and (place.clitic == 0 or title_mode):
+            if title_mode:
+                comp.subs.append(Sub(place.value.type, k, place.j, place.clitic, place.key))
+            comp.value.extend(range(k, place.j))
+            comp.evidence = True
+            k = comp.j = place.j
+            last = "place"
+            continue
+        directional = title_mode and w in DIRECTIONS
+        if (w in PREPOSITIONS or directional) and k + 1 < s.n and s.joined[k + 1]:
+            if not title_mode and (head.definite or w != "في"):
+                break
+            target = _prep_target(s, k + 1, title_mode, direction=directional)
+            if target is None:
+                break
+            end, sub = target
+            if title_mode and sub is not None:
+                comp.subs.append(sub)
+            comp.value.extend(range(k, end))
+            comp.evidence = comp.evidence or sub is not None
+            k = comp.j = end
+            last = "place"
+            continue
+        if s.is_stop(k):
+            break
+        if w in lex.modifiers:
+            comp.value.append(k)
+            k = comp.j = k + 1
+            last = "adj"
+            continue
+        if s.definite(k):
+            if title_mode and w in lex.name_parts and (comp.value or head.std):
+                break  # وزير الخارجية الصفدي: a family name, not a genitive
+            if title_mode and head.std and not comp.value and _lone_family_name(s, k):
+                break  # رئيس الوزراء الخصاونة إن...
+            if not title_mode:
+                honorific = title_at(s, k)
+                if honorific is not None and honorific.value.kind == "title" and gens == 0:
+                    end = _name_end(s, honorific.j, None)
+                    if end is None:
+                        break
+                    comp.value.extend(range(k, end))
+                    comp.evidence = True
+                    k = comp.j = end
+                    last = "gen"
+                    gens = 1
+                    continue
+            if not comp.value or last == "construct":
+                kind = "gen"
+                gens = 1
+            elif _adjective_like(w, s):
+                kind = "adj"
+            elif w.startswith("لل"):
+                kind = "gen"
+                comp.evidence = True
+            elif w.startswith("وال") and last in ("gen", "adj") and not _opens_org(s, k):
+                kind = "gen"
+            else:
+                break
+            comp.value.append(k)
+            k = comp.j = k + 1
+            last = kind
+            continue
+        # ل + a construct noun: وزير الدولة لشؤون مجلس الوزراء، لإزالة الألغام
+        if w.startswith("ل") and len(w) > 3 and comp.value and k + 1 < s.n and s.joined[k + 1]:
+            nxt = k + 1
+            if s.definite(nxt) or s.place(nxt) is not None or s.org(nxt) is not None:
+                if not s.is_stop(nxt) and not _pronoun_suffix(s, k):
+                    comp.value.append(k)
+                    comp.evidence = True
+                    k = comp.j = k + 1
+                    last = "construct"
+                    continue
+        # an indefinite word: a construct noun opening the complement (رئيس أركان الجيش)
+        if k - j0 < 2 and last in ("", "construct") and k + 1 < s.n and s.joined[k + 1]:
+            nxt = k + 1
+            if (
+                s.definite(nxt)
+                or s.place(nxt) is not None
+                or s.org(nxt) is not None
+                or (
+                    s.norms[nxt] in DIRECTIONS
+                    and nxt + 1 < s.n
+                    and s.joined[nxt + 1]
+                    and s.place(nxt + 1) is not None
+                )
+            ):
+                if w not in lex.common_words and not _adjective_like(w, s):
+                    comp.value.append(k)
+                    k = comp.j = k + 1
+                    last = "construct"
+                    continue
+        if (
+            not title_mode
+            and head.takes_name
+            and not head.definite
+            and k == j0
+            and w not in lex.common_words
+            and not w.endswith("ه")
+            and not _adjective_like(w, s)
+            and s.title(k) is None
+        ):
+            comp.value.append(k)
+            comp.evidence = True
+            k = comp.j = k + 1
+            last = "name"
+            continue
+        break
+    return comp
+
+
+def _prep_target(
+    s: Stream, k: int, title_mode: bool, direction: bool
+) -> tuple[int, Sub | None] | None:
+    """What follows في / لدى / جنوب... inside a complement: (end, entity found)."""
+    place = s.place(k)
+    if place is not None and place.clitic == 0:
+        return place.j, Sub(place.value.type, k, place.j, 0, place.key)
+    if not direction and s.norms[k] in DIRECTIONS and k + 1 < s.n and s.joined[k + 1]:
+        place = s.place(k + 1)
+        if place is not None and place.clitic == 0:  # في جنوب لبنان
+            return place.j, Sub(place.value.type, k + 1, place.j, 0, place.key)
+    if direction or not title_mode:
+        return None
+    org = parse_org(s, k)
+    if org is not None:
+        return org.j, Sub("ORG", k, org.j, org.clitic, org.key, org.acronym_of)
+    cue = s.org_cue(k)
+    if cue is not None and cue.clitic == 0:
+        end = cue.j
+        if not cue.value.definite:  # في مكتب المنظمة
+            if end < s.n and s.joined[end] and s.definite(end) and not s.is_stop(end):
+                end += 1
+            else:
+                return None
+        return end, None
+    return None
+
+
+def parse_unit(s: Stream, hit: Hit[TitleCue]) -> Unit:
+    cue = hit.value
+    if cue.cmp:
+        comp = parse_complement(s, hit.j, cue)
+    else:
+        comp = Complement(hit.j)
+        k = hit.j
+        while k < s.n and s.joined[k]:
+            nat = _definite_nat(s, k)
+            if nat is not None and comp.nat is None and not nat.value.plural:
+                if nat.value.fem != cue.fem:
+                    break
+                comp.nat = nat
+                k = comp.j = nat.j
+            elif s.norms[k] in s.lex.modifiers:
+                comp.value.append(k)
+                k = comp.j = k + 1
+            else:
+                break
+    return Unit(cue, hit.i, hit.j, comp.j, hit.clitic, hit.key, comp)
+
+
+def parse_chain(s: Stream, i: int) -> Chain | None:
+    """The title phrase that starts at token ``i``, if a title cue starts there."""
+    hit = title_at(s, i)
+    if hit is None:
+        return None
+    units = [parse_unit(s, hit)]
+    k = units[0].j
+    comma_nat = None
+    while k < s.n:
+        prev = units[-1]
+        joined, comma = s.joined[k], s.comma[k]
+        if k in s.bracket and prev.comp.subs and prev.comp.subs[-1].j == k:
+            # an acronym in brackets after the organisation: "(اليونيفيل)"، «يونيفيل»,
+            k, sep = s.bracket[k]
+            if k >= s.n:
+                break
+            joined, comma = sep == "joined", sep == "comma"
+        nxt = title_at(s, k)
+        if joined and nxt is not None:
+            if nxt.value.kind == "role":
+                if prev.cue.pre and prev.j == prev.cue_j:
+                    merged = parse_unit(s, nxt)
+                    merged.i, merged.clitic = prev.i, prev.clitic
+                    merged.cue_key = " ".join([prev.cue_key, merged.cue_key])
+                    units[-1] = merged
+                    k = merged.j
+                    continue
+                if prev.nat is not None or (prev.cue.std and not prev.cue.cmp):
+                    break  # a new person's title
+            units.append(parse_unit(s, nxt))
+            k = units[-1].j
+            continue
+        if comma and prev.cue.kind == "role":
+            if nxt is not None and nxt.value.kind in ("rank", "title"):
+                units.append(parse_unit(s, nxt))
+                k = units[-1].j
+                continue
+            nat = _definite_nat(s, k)
+            if nat is None and prev.comp.value and nxt is None:
+                return Chain(units, k, None, open=False, after_comma=True)
+            if nat is not None and not nat.value.plural and prev.nat is None:
+                comma_nat = nat
+                k = nat.j
+                joined = k < s.n and s.joined[k]
+                if joined and (nxt := title_at(s, k)) is not None:
+                    if nxt.value.kind in ("rank", "title"):
+                        units.append(parse_unit(s, nxt))
+                        k = units[-1].j
+                        joined = k < s.n and s.joined[k]
+            break
+        break
+    else:
+        joined = False
+    return Chain(units, k, comma_nat, open=joined and k < s.n)
+
+
+def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
+    lex = s.lex
+    w = s.norms[k]
+    if s.is_stop(k) or w in lex.modifiers or title_at(s, k) is not None:
+        return False
+    if _definite_nat(s, k) is not None or s.org(k) is not None or s.org_cue(k) is not None:
+        return False
+    place = s.place(k)
+    if place is not None and place.clitic == 0:
+        return False
+    if "\u064b" in s.toks[k].text:  # tanwin fath: an adverb or object, not a name
+        return False
+    listed = w in lex.first_names or w in lex.name_parts
+    if listed:
+        return True
+    if len(w) < 2 or w in lex.title_words:
+        return False
+    if w.startswith("و") and len(w) > 3:
+        return False  # وإدارة، وأبي: a conjunction (given names in و are listed)
+    if _pronoun_suffix(s, k) or (cue is not None and cue.prof):
+        return False
+    if s.definite(k):
+        if cue is not None and cue.std and cue.cmp and _lone_family_name(s, k):
+            return True
+        if cue is None or cue.amb or cue.cmp:
+            return False
+        return w not in lex.common_words and not w.startswith(("لل", "وال", "بال"))
+    if w[:1] in "لبكف" and len(w) >= 4:
+        return False  # a preposition or conjunction glued to a common word: لشؤون، بضرورة
+    if cue is not None and cue.amb:
+        return len(w) >= 4 and not w.startswith(("ي", "ت", "ن", "ا", "س"))
+    return True
+
+
+def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
+    """End of the name that starts at token ``k`` (1-4 name units), or None."""
+    if k >= s.n or not _name_start_ok(s, k, cue):
+        return None
+    lex = s.lex
+    j = k + 1
+    pending = s.norms[k] in NAME_PARTICLES  # a particle needs the word after it
+    units = 0 if pending else 1
+    after_family = False  # the first word may be a foreign given name in ال- (ألبرتو)
+    while j < s.n and s.joined[j]:
+        w = s.norms[j]
+        if not pending and units >= _MAX_NAME_UNITS:
+            break
+        if s.is_stop(j) or title_at(s, j) is not None or w in lex.modifiers:
+            break
+        if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
+            break
+        if s.org(j) is not None or (s.place(j) is not None and s.place(j).clitic == 0):
+            if not pending:
+                break
+        if "\u064b" in s.toks[j].text:
+            break
+        listed = w in lex.first_names or w in lex.name_parts
+        if not pending and not listed:
+            if w.startswith("و") and len(w) > 3:
+                break  # a conjunction: وفدا، والوفد
+            if w.startswith("ي") and len(w) >= 4:
+                break  # a present-tense verb
+            if w.startswith(("لل", "بال", "فال")) or _pronoun_suffix(s, j):
+                break  # للإنذار، قوله
+            if w[:1] in "وبل" and s.bits[j] & _NOT_IN_NAMES:
+                break  # ببريدة، بحي، وشارع: a clitic before a place or a cue word
+            if len(w) < 2:
+                break
+        if not pending and not listed and s.definite(j) and units >= 2:
+            break  # a definite word is a family name right after the given name only
+        if not pending and after_family and w not in NAME_PARTICLES and w not in _ORDINALS:
+            break  # nothing but بن / آل / an ordinal follows a family name (الربيعة دراسة)
+        if not pending and not listed and w.startswith(("سي", "ست", "سن")) and len(w) >= 5:
+            break  # a future verb: سيعودون
+        if w in NAME_PARTICLES:
+            pending = True
+        else:
+            after_family = s.definite(j) and not pending and w not in _COMPOUND_SECONDS
+            pending = False
+            units += 1
+        j += 1
+    if pending:
+        j -= 1
+    # a preposition glued to a common word inside the name ends it: "فهد بإجمالي تعويض";
+    # a name of three words or more does not end in one either ("أوهورو كينياتا بوجود")
+    last = j if j - k >= 3 else j - 1
+    for x in range(k + 1, last):
+        w = s.norms[x]
+        if w in NAME_PARTICLES or w in lex.first_names or w in lex.name_parts:
+            continue
+        if w[:1] in "بل":
+            j = x
+            break
+    return j if j > k else None
+
+
+def name_after(s: Stream, chain: Chain) -> tuple[int, int] | None:
+    """The name that follows a title chain: token range [i, j)."""
+    k = chain.j
+    if k < s.n and chain.after_comma:
+        end = _name_end(s, k, None)
+        if end is None or s.definite(k):
+            return None
+        listed = s.norms[k] in s.lex.first_names or s.norms[k] in s.lex.name_parts
+        closed = end == s.n or s.comma[end]  # the apposition closes with a comma
+        return (k, end) if (listed or closed) and end - k >= 2 else None
+    if k >= s.n or not chain.open:
+        return None
+    last = chain.units[-1]
+    cue = last.cue
+    if cue.cmp and not cue.std and not last.comp.value and chain.comma_nat is None:
+        return None  # "قائد" with nothing after it is no title
+    if last.comp.value and cue.cmp:
+        cue = replace(cue, std=False)
+    end = _name_end(s, k, cue)
+    return (k, end) if end is not None else None
+
+
+# --- attributes -------------------------------------------------------------------------
+
+
+def chain_attributes(s: Stream, chain: Chain) -> list[Attribute]:
+    """The attributes a title chain gives the person named after it."""
+    out: list[Attribute] = []
+    for unit in chain.units:
+        start = s.start_offset(unit.i, unit.clitic)
+        toks = list(range(unit.cue_j, unit.j))
+        nat_range = range(unit.nat.i, unit.nat.j) if unit.nat else range(0)
+        value_toks = [k for k in toks if k not in nat_range]
+        last_tok = max(value_toks) if value_toks else unit.cue_j - 1
+        end = s.toks[last_tok].end
+        value = " ".join([unit.cue_key, *(s.norms[k] for k in value_toks)])
+        out.append(Attribute(unit.cue.kind, value, start, end, s.text[start:end]))  # type: ignore[arg-type]
+        if unit.nat is not None:
+            out.append(_nat_attribute(s, unit.nat))
+    if chain.comma_nat is not None:
+        out.append(_nat_attribute(s, chain.comma_nat))
+    return out
+
+
+def _nat_attribute(s: Stream, hit: Hit[Nationality]) -> Attribute:
+    start = s.start_offset(hit.i, hit.clitic)
+    end = s.toks[hit.j - 1].end
+    return Attribute("nationality", hit.value.key, start, end, s.text[start:end])
+
+
+def attributes_before(text: str, start: int) -> list[Attribute]:
+    """Attributes from the title phrase that ends right before offset ``start``."""
+    lo = max(0, start - _LOOKBACK_CHARS)
+    tokens = tokenize(text[lo:start], offset=lo) + tokenize(text[start : start + 40], start)[:1]
+    if len(tokens) < 2 or tokens[-1].start != start:
+        return []
+    return attributes_at(Stream(text, tokens), len(tokens) - 1)
+
+
+def attributes_at(s: Stream, k: int) -> list[Attribute]:
+    """Attributes for a person whose name starts at token ``k`` of ``s``."""
+    if k == 0 or not (s.joined[k] or s.comma[k]):
+        return []
+    for i in range(max(0, k - _LOOKBACK_TOKENS), k):
+        if title_at(s, i) is None:
+            continue
+        chain = parse_chain(s, i)
+        if chain is None or chain.j != k:
+            continue
+        if s.joined[k] or chain.after_comma:
+            return chain_attributes(s, chain)
+    if s.joined[k]:
+        nat = _nat_ending_at(s, k)
+        if nat is not None:
+            return [_nat_attribute(s, nat)]
+    return []
+
+
+def _nat_ending_at(s: Stream, k: int) -> Hit[Nationality] | None:
+    """A lone nationality right before the name: "..., الهولندي ماركوس دايكسترا"."""
+    for i in range(max(0, k - 2), k):
+        hit = _definite_nat(s, i)
+        if hit is not None and hit.j == k and not hit.value.plural:
+            return hit
+    return None
+
+
+def attach_attributes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Attach titles, ranks, roles and nationalities to PER mentions from the words before
+    them. Returns new mentions; attributes already on a mention are kept unless the same
+    kind at the same span is found again (so running it twice changes nothing)."""
+    return _attach(mentions, lambda m: attributes_before(text, m.start))
+
+
+def _attach(mentions: list[Mention], finder) -> list[Mention]:
+    out = []
+    for m in mentions:
+        if m.type != "PER":
+            out.append(m)
+            continue
+        found = finder(m)
+        seen = {(a.kind, a.start, a.end) for a in found}
+        kept = [a for a in m.attributes if (a.kind, a.start, a.end) not in seen]
+        out.append(replace(m, attributes=kept + found))
+    return out
+
+
+def attach_in_stream(s: Stream, mentions: list[Mention]) -> list[Mention]:
+    """``attach_attributes`` for a tagger that already holds the document's ``Stream``."""
+    index = {t.start: k for k, t in enumerate(s.toks)}
+    return _attach(mentions, lambda m: attributes_at(s, index[m.start]) if m.start in index else [])

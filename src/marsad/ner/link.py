@@ -1,0 +1,321 @@
+"""Cross-document entity linking: mentions -> entities.
+
+Mentions are grouped (union-find) when:
+- they have the same normalised name (``Mention.norm``) and type family (PER, ORG,
+  places = GPE/LOC, NORP, MISC);
+- the lexicons give them one canonical name: all the names of a country (لبنان، الجمهورية
+  اللبنانية), of a known organisation (الأمم المتحدة، المنظمة الدولية، UN) or the forms of a
+  nationality adjective;
+- one is an acronym of the other: ``Mention.acronym_of`` as set by the tagger from brackets
+  ("(IAEA)", «يونيفيل») or from the known-acronym table, which also links an acronym used
+  alone in another report;
+- an organisation is a cue noun and a bare name (حركة حماس ~ حماس);
+- persons: full names that differ only in the transliteration of long foreign words
+  (ريجيرو ~ ريغيرو، ديكسترا ~ دايكسترا), a shorter form that is a prefix of one longer name,
+  and a family name alone when exactly one person in the set bears it ("الخصاونة" ->
+  "بشر الخصاونة"). A family name borne by two people stays its own entity, with low
+  confidence: two people with one family name are never merged.
+
+An organisation and its missions stay apart: nothing links a name to a longer name that
+contains it (الأمم المتحدة vs قوة الأمم المتحدة المؤقتة في لبنان).
+
+``Mention.entity`` and ``Mention.confidence`` are set in place (confidence becomes the lower
+of the tagger's and the link's). Entity ids are a hash of the type and canonical name, so
+they are stable for the same set of documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from marsad.model import Attribute, Entity, Mention
+from marsad.ner.lexicons import Lexicons, load
+from marsad.text.normalise import norm
+
+LINKED_TYPES = {"PER", "ORG", "GPE", "LOC", "NORP", "MISC"}
+CONF_ALIAS = 0.95
+CONF_ACRONYM = 0.95
+CONF_TRANSLIT = 0.85
+CONF_PREFIX = 0.85
+CONF_FAMILY = 0.8
+CONF_AMBIGUOUS = 0.5
+
+_TRANSLIT = str.maketrans({"ج": "غ", "ڤ": "ف", "پ": "ب", "گ": "غ", "چ": "ش", "ة": "ه"})
+
+
+def _family(kind: str) -> str:
+    return "PLACE" if kind in ("GPE", "LOC") else kind
+
+
+def skeleton(word: str) -> str:
+    """A transliteration-tolerant key for a foreign name: ج/غ merged, long vowels (after the
+    first letter) and doubled letters dropped (ريجيرو، ريغيرو -> رغر)."""
+    w = word.translate(_TRANSLIT)
+    out = w[:1]
+    for ch in w[1:]:
+        if ch in "اويى" or ch == out[-1:]:
+            continue
+        out += ch
+    return out
+
+
+class _Sets:
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def add(self, x: tuple[str, str]) -> None:
+        self.parent.setdefault(x, x)
+
+    def find(self, x: tuple[str, str]) -> tuple[str, str]:
+        self.add(x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: tuple[str, str], b: tuple[str, str]) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller key becomes the root, so the result does not depend on order
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def _canonical(lex: Lexicons, fam: str, key: str) -> tuple[str, bool]:
+    """The lexicon's canonical key for a name, and whether the lexicon knew it."""
+    if fam == "PLACE":
+        place = lex.places.get(key.split(" "))
+        return (place.key, True) if place is not None else (key, False)
+    if fam == "ORG":
+        known = lex.org_keys.get(key)
+        return (known.key, True) if known is not None else (key, False)
+    if fam == "NORP":
+        nat = lex.nationalities.get(key.split(" "))
+        return (nat.key, True) if nat is not None else (key, False)
+    return key, False
+
+
+def link(mentions: Iterable[Mention], lexicons: Lexicons | None = None) -> list[Entity]:
+    """Group mentions from any number of documents into entities."""
+    lex = lexicons or load()
+    items = [m for m in mentions if m.type in LINKED_TYPES and m.norm]
+    sets = _Sets()
+    conf: dict[int, float] = {}
+    node_of: dict[int, tuple[str, str]] = {}
+    known_canon: dict[tuple[str, str], str] = {}
+
+    for idx, m in enumerate(items):
+        fam = _family(m.type)
+        canon, known = _canonical(lex, fam, m.norm)
+        node = (fam, canon)
+        sets.add(node)
+        node_of[idx] = node
+        if known:
+            known_canon[node] = canon
+            if fam == "ORG" and canon != m.norm:
+                conf[idx] = CONF_ALIAS
+        if m.acronym_of:
+            target, t_known = _canonical(lex, fam, m.acronym_of)
+            sets.union(node, (fam, target))
+            if t_known:
+                known_canon[(fam, target)] = target
+            conf[idx] = min(conf.get(idx, 1.0), CONF_ACRONYM)
+
+    _link_org_names(lex, sets, node_of, items)
+    short_conf = _link_persons(sets, node_of, items)
+    for idx, c in short_conf.items():
+        conf[idx] = min(conf.get(idx, 1.0), c)
+
+    clusters: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for idx in range(len(items)):
+        clusters[sets.find(node_of[idx])].append(idx)
+
+    canon_of_root: dict[tuple[str, str], str] = {}
+    for node, canon in sorted(known_canon.items()):
+        canon_of_root.setdefault(sets.find(node), canon)
+    entities = []
+    for root, members in clusters.items():
+        entity = _entity(members, items, short_conf, canon_of_root.get(root))
+        for idx in members:
+            m = items[idx]
+            m.entity = entity.id
+            m.confidence = min(m.confidence, conf.get(idx, 1.0))
+        entities.append(entity)
+    return entities
+
+
+def _link_org_names(
+    lex: Lexicons,
+    sets: _Sets,
+    node_of: dict[int, tuple[str, str]],
+    items: list[Mention],
+) -> None:
+    """حركة حماس ~ حماس، شركة أرامكو ~ أرامكو: a naming cue noun before a bare name."""
+    org_nodes = {node for node in node_of.values() if node[0] == "ORG"}
+    for idx, m in enumerate(items):
+        if _family(m.type) != "ORG":
+            continue
+        words = m.norm.split(" ")
+        if len(words) != 2 or words[1].startswith("ال"):
+            continue
+        cue = lex.org_cues.get(words[:1])
+        if cue is not None and cue.takes_name and ("ORG", words[1]) in org_nodes:
+            sets.union(node_of[idx], ("ORG", words[1]))
+
+
+def _link_persons(
+    sets: _Sets, node_of: dict[int, tuple[str, str]], items: list[Mention]
+) -> dict[int, float]:
+    """Transliteration variants, prefixes and family names of persons. Returns the
+    confidence of the mentions linked (or left alone) by these softer rules."""
+    out: dict[int, float] = {}
+    names = sorted({node[1] for node in node_of.values() if node[0] == "PER"})
+    full = [n for n in names if " " in n]
+
+    # transliteration variants of full names
+    by_skeleton: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for n in full:
+        if any(w.startswith("ال") for w in n.split(" ")[1:]):
+            continue  # Arabic family names: الحسني and الحسين are two names
+        by_skeleton[tuple(skeleton(w) for w in n.split(" "))].append(n)
+    soft: dict[str, float] = {}
+    for group in by_skeleton.values():
+        for other in group[1:]:
+            if _translit_ok(group[0], other):
+                sets.union(("PER", group[0]), ("PER", other))
+                soft[other] = CONF_TRANSLIT
+
+    by_first: dict[str, list[list[str]]] = defaultdict(list)
+    by_last: dict[str, set[str]] = defaultdict(set)
+    for n in full:
+        words = n.split(" ")
+        by_first[words[0]].append(words)
+        by_last[words[-1]].add(n)
+        if len(words[-1]) >= 5 and not words[-1].startswith("ال"):
+            by_last["~" + skeleton(words[-1])].add(n)
+
+    # a shorter full name that is a prefix of exactly one longer person
+    for n in full:
+        words = n.split(" ")
+        longer = {
+            sets.find(("PER", " ".join(w)))
+            for w in by_first[words[0]]
+            if len(w) > len(words) and w[: len(words)] == words
+        }
+        if len(longer) == 1 and sets.find(("PER", n)) not in longer:
+            sets.union(("PER", n), next(iter(longer)))
+            soft[n] = CONF_PREFIX
+
+    # a name without (part of) its chain of fathers: محمد القرني ~ محمد بن عثمان القرني,
+    # but محمد الغامدي stays apart when both محمد بن صالح and محمد بن علي الغامدي are named
+    by_stripped: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for n in full:
+        stripped, fathers = _without_fathers(n)
+        if " " in stripped:
+            by_stripped[stripped].append((n, fathers))
+    for group in by_stripped.values():
+        for n, fathers in group:
+            longer = {
+                sets.find(("PER", m))
+                for m, more in group
+                if len(more) > len(fathers) and more[: len(fathers)] == fathers
+            }
+            if len(longer) == 1 and sets.find(("PER", n)) not in longer:
+                sets.union(("PER", n), next(iter(longer)))
+                soft[n] = CONF_PREFIX
+
+    # a family name alone
+    for n in names:
+        if " " in n:
+            continue
+        bearers = by_last.get(n, set())
+        if len(n) >= 5 and not n.startswith("ال"):
+            bearers = bearers | by_last.get("~" + skeleton(n), set())
+        owners = {sets.find(("PER", b)) for b in bearers}
+        if len(owners) == 1:
+            sets.union(("PER", n), next(iter(owners)))
+            soft[n] = CONF_FAMILY
+        elif len(owners) > 1:
+            soft[n] = CONF_AMBIGUOUS
+    for idx in range(len(items)):
+        node = node_of[idx]
+        if node[0] == "PER" and node[1] in soft:
+            out[idx] = soft[node[1]]
+    return out
+
+
+_FATHER_WORDS = frozenset({"بن", "ابن", "بنت"})
+
+
+def _without_fathers(name: str) -> tuple[str, list[str]]:
+    """A normalised name without its "بن X" links, and the fathers' names in order."""
+    words = name.split(" ")
+    kept: list[str] = []
+    fathers: list[str] = []
+    k = 0
+    while k < len(words):
+        if words[k] in _FATHER_WORDS and 0 < k < len(words) - 2:
+            fathers.append(words[k + 1])
+            k += 2
+        else:
+            kept.append(words[k])
+            k += 1
+    return " ".join(kept), fathers
+
+
+def _translit_ok(a: str, b: str) -> bool:
+    """Variants only where the differing words are long (foreign names), so that
+    سعيد and سعد, or two short Arabic names, are never merged."""
+    wa, wb = a.split(" "), b.split(" ")
+    return all(x == y or (len(x) >= 5 and len(y) >= 5) for x, y in zip(wa, wb, strict=True))
+
+
+def _entity(
+    members: list[int],
+    items: list[Mention],
+    short_conf: dict[int, float],
+    known: str | None,
+) -> Entity:
+    ms = [items[i] for i in members]
+    types = Counter(m.type for m in ms)
+    etype = max(types, key=lambda t: (types[t], t == "GPE", t))
+    surface: dict[str, str] = {}
+    count: Counter[str] = Counter()
+    score: dict[str, tuple] = {}
+    for idx in members:
+        m = items[idx]
+        if m.norm not in surface or norm(surface[m.norm]) != m.norm:
+            surface[m.norm] = m.text  # prefer a surface without clitics (الأمم، not للأمم)
+        count[m.norm] += 1
+        is_full = not m.acronym_of and short_conf.get(idx, 1.0) >= CONF_TRANSLIT
+        multiword = m.type == "PER" and len(m.norm.split(" ")) > 1  # a full name, not a family name
+        new = (not m.acronym_of, is_full, multiword)
+        old = score.get(m.norm, new)
+        score[m.norm] = tuple(a and b for a, b in zip(old, new, strict=True))
+    best = max(count, key=lambda k: (*score[k], count[k], len(k), k))
+    canonical = known or best
+    if canonical in surface:
+        best = canonical  # the lexicon's own name, when a report uses it
+    eid = "ent_" + hashlib.sha1(f"{_family(etype)}:{canonical}".encode()).hexdigest()[:12]
+    aliases = [surface[k] for k in surface if k != best]
+    attributes: list[Attribute] = []
+    seen: set[tuple[str, str]] = set()
+    for m in ms:
+        for a in m.attributes:
+            if (a.kind, a.value) not in seen:
+                seen.add((a.kind, a.value))
+                attributes.append(a)
+    return Entity(eid, etype, _display(surface[best], best), aliases, ms, attributes)
+
+
+def _display(surface: str, key: str) -> str:
+    """An entity's name as written, without the fused ل + ال of a span ("للأمم" -> "الأمم")."""
+    if norm(surface) != key and surface.startswith("لل"):
+        fixed = "ال" + surface[2:]
+        if norm(fixed) == key:
+            return fixed
+    return surface

@@ -1,0 +1,464 @@
+"""The first-version entity tagger: cue words and lexicons, no learning.
+
+One left-to-right pass over the tokens finds, at each position, the longest of:
+- a title phrase (``attributes.parse_chain``) and the 1-4 name words after it -> TITLE, PER,
+  and the organisations, places and nationalities inside the phrase;
+- an organisation: a known one (``data/organisations.tsv``) or a cue noun with its complement
+  (وزارة الصحة الأردنية، منظمة الأمم المتحدة للتربية والعلم والثقافة) -> ORG;
+- a country, city or region (CLDR, ANERGazet, hand-written lists) -> GPE / LOC;
+- a nationality adjective (الأمريكي، الأردنية، الإسرائيليون) -> NORP;
+- a place cue and the name after it (بلدة شمع) -> GPE;
+- a known given name and the name words after it (محمد بن سلمان) -> PER;
+- a Latin acronym (UNIFIL, IAEA) -> ORG.
+A second pass finds again, in the same document, the persons already named (full name, or
+family name alone when one person has it) and the acronyms taught by brackets after an
+organisation ("الوكالة الدولية للطاقة الذرية (IAEA)", «يونيفيل»): those acronym mentions get
+``acronym_of`` = the normalised expansion. A last pass reads definite head nouns as
+references to the organisation named before them ("القوة الدولية" after "قوة الأمم المتحدة
+المؤقتة في لبنان", "الوزارة" after "وزارة الصحة"): such a mention's ``norm`` is its
+antecedent's key, with confidence 0.7. Attributes are attached last (``attach_attributes``).
+
+Mentions never overlap, and every span is exact in the original text (see ``base.py`` for
+proclitics). Cost: a few dictionary lookups per token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from marsad.model import Mention, Sentence, Token
+from marsad.ner.attributes import (
+    Chain,
+    _name_end,
+    attach_in_stream,
+    name_after,
+    parse_chain,
+    parse_org,
+    title_at,
+)
+from marsad.ner.lexicons import (
+    NATIONALITIES,
+    ORG_CUES,
+    ORGS,
+    PLACE_CUES,
+    PLACES,
+    TITLES,
+    Lexicons,
+    Stream,
+    load,
+)
+from marsad.text.segment import tokenize
+
+_LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z.&-]{1,9}$")
+_NOT_ACRONYMS = {"TV", "PM", "AM", "OK", "ID", "PDF", "GPS", "USB", "SMS", "DNA", "USD", "II",
+                 "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "COVID", "GDP", "CEO"}  # fmt: skip
+
+_LEXICON_BITS = TITLES | PLACES | NATIONALITIES | ORGS | ORG_CUES | PLACE_CUES
+
+
+def _adjective_like_common(word: str, lex: Lexicons) -> bool:
+    # a definite word ending like an abstract noun or adjective (التسويق، الإدارية) that no
+    # name list knows is taken for a common word
+    if not word.startswith("ال") or word in lex.name_parts or word in lex.first_names:
+        return False
+    return word.endswith(("يه", "ات", "ون", "ين")) or word.startswith(("الت", "الا", "الم"))
+
+
+_ANAPHOR_ADJECTIVES = {"الدوليه", "الامميه", "الدولي", "الاممي", "الدوليين"}
+
+CONF_ANAPHOR = 0.7
+CONF_CUE_PERSON = 0.9
+CONF_REPEAT = 0.85
+CONF_FAMILY_NAME = 0.8
+CONF_GIVEN_NAME = 0.75
+CONF_PLACE_CUE = 0.8
+CONF_UNKNOWN_ACRONYM = 0.6
+
+
+@dataclass
+class _Found:
+    type: str
+    i: int
+    j: int
+    clitic: int
+    key: str
+    conf: float = 1.0
+    acronym_of: str | None = None
+
+
+class RuleTagger:
+    """Implements ``marsad.ner.base.Tagger`` with cue words and lexicons."""
+
+    name = "rules"
+
+    def __init__(self, lexicons: Lexicons | None = None) -> None:
+        self.lex = lexicons or load()
+
+    def tag(
+        self,
+        doc_id: str,
+        text: str,
+        sentences: list[Sentence] | None = None,
+        tokens: list[Token] | None = None,
+    ) -> list[Mention]:
+        if tokens is None:
+            tokens = tokenize(text)
+        s = Stream(text, tokens, self.lex)
+        found = self._first_pass(s)
+        found = self._acronyms(s, found)
+        found = self._repeats(s, found)
+        found = self._anaphors(s, found)
+        mentions = [self._mention(s, doc_id, f) for f in sorted(found, key=lambda f: f.i)]
+        return attach_in_stream(s, mentions)
+
+    # --- pass 1 -------------------------------------------------------------------------
+
+    def _first_pass(self, s: Stream) -> list[_Found]:
+        out: list[_Found] = []
+        i = 0
+        while i < s.n:
+            step = self._at(s, i, out)
+            i = step if step > i else i + 1
+        return out
+
+    def _at(self, s: Stream, i: int, out: list[_Found]) -> int:
+        """Tag what starts at token ``i``; returns the next position."""
+        lex = self.lex
+        tok = s.toks[i]
+        latin = tok.text[0].isascii()
+        if not s.bits[i] and not latin and s.norms[i] != "د":
+            return i + 1
+        # the longest reading wins; on a tie: known organisation > place > nationality >
+        # organisation built from a cue > place known only from ANERGazet
+        cands: list[tuple[int, int, _Found]] = []
+        org = parse_org(s, i)
+        if org is not None:
+            rank = 5 if org.known else 2
+            cands.append(
+                (org.j, rank, _Found("ORG", i, org.j, org.clitic, org.key, 1.0, org.acronym_of))
+            )
+        place = s.place(i)
+        if place is not None:
+            rank = 1 if place.value.weak else 4
+            cands.append(
+                (place.j, rank, _Found(place.value.type, i, place.j, place.clitic, place.key))
+            )
+        nat = s.nationality(i)
+        if nat is not None:
+            cands.append((nat.j, 3, _Found("NORP", i, nat.j, nat.clitic, nat.value.key)))
+        best_j, best = i, None
+        if cands:
+            best_j, _, best = max(cands, key=lambda c: (c[0], c[1]))
+        cue = title_at(s, i)
+        if cue is not None and cue.j >= best_j:
+            chain = parse_chain(s, i)
+            if chain is not None:
+                return self._emit_chain(s, chain, out)
+        if best is not None:
+            out.append(best)
+            return best_j
+        if s.norms[i] in lex.place_cues and i + 1 < s.n and s.joined[i + 1]:
+            j = self._place_name_end(s, i + 1)
+            if j is not None:
+                out.append(_Found("GPE", i + 1, j, 0, " ".join(s.norms[i + 1 : j]), CONF_PLACE_CUE))
+                return j
+        if latin and _LATIN_ACRONYM.match(tok.text) and tok.text not in _NOT_ACRONYMS:
+            known = lex.latin_acronyms.get(tok.text.replace(".", "").lower())
+            key = tok.text.replace(".", "").lower()
+            if known is not None:
+                out.append(_Found("ORG", i, i + 1, 0, key, 1.0, known.key))
+            else:
+                out.append(_Found("ORG", i, i + 1, 0, key, CONF_UNKNOWN_ACRONYM))
+            return i + 1
+        for form, clitic in s.lex_variants(i):
+            if form in lex.first_names:
+                j = _name_end(s, i, None) if clitic == 0 else self._clitic_name_end(s, i)
+                if j is not None and j - i >= 2 and self._second_name_ok(s, i + 1):
+                    key = " ".join([form, *s.norms[i + 1 : j]])
+                    out.append(_Found("PER", i, j, clitic, key, CONF_GIVEN_NAME))
+                    return j
+                break
+        return i + 1
+
+    def _clitic_name_end(self, s: Stream, i: int) -> int | None:
+        # the given name carries a clitic (ومحمد): judge the name from the next word on
+        end = _name_end(s, i + 1, None) if i + 1 < s.n and s.joined[i + 1] else None
+        return end
+
+    def _second_name_ok(self, s: Stream, k: int) -> bool:
+        w = s.norms[k]
+        if w in self.lex.first_names or w in self.lex.name_parts:
+            return True
+        if w in {"بن", "ابن", "بنت", "ال", "ابو", "عبد"}:
+            return True
+        return not s.definite(k) and w not in self.lex.common_words
+
+    def _place_name_end(self, s: Stream, k: int) -> int | None:
+        lex = self.lex
+        j = k
+        while j < s.n and j - k < 2 and (j == k or s.joined[j]):
+            w = s.norms[j]
+            if s.is_stop(j) or s.definite(j) or w in lex.common_words or title_at(s, j):
+                break
+            if j > k and w[:1] in "وفبلك":
+                break  # بلدة شمع ومدارس، شمع بتمويل
+            if s.nationality(j) is not None or s.org_cue(j) is not None:
+                break
+            j += 1
+        return j if j > k else None
+
+    def _emit_chain(self, s: Stream, chain: Chain, out: list[_Found]) -> int:
+        name = name_after(s, chain)
+        for unit in chain.units:
+            if name is None and unit.cue.amb:
+                continue  # الفريق without a name is a team, not a rank
+            subs = {k for sub in unit.comp.subs for k in range(sub.i, sub.j)}
+            if unit.nat is not None:
+                subs.update(range(unit.nat.i, unit.nat.j))
+            plain_j = unit.cue_j
+            value = set(unit.comp.value)
+            while plain_j < unit.j and plain_j in value and plain_j not in subs:
+                plain_j += 1
+            key = " ".join([unit.cue_key, *s.norms[unit.cue_j : plain_j]])
+            out.append(_Found("TITLE", unit.i, plain_j, unit.clitic, key))
+            for sub in unit.comp.subs:
+                out.append(_Found(sub.type, sub.i, sub.j, sub.clitic, sub.key, 1.0, sub.acronym_of))
+            if unit.nat is not None:
+                nat = unit.nat
+                out.append(_Found("NORP", nat.i, nat.j, nat.clitic, nat.value.key))
+        if chain.comma_nat is not None:
+            nat = chain.comma_nat
+            out.append(_Found("NORP", nat.i, nat.j, nat.clitic, nat.value.key))
+        if name is None:
+            return chain.j
+        i, j = name
+        out.append(_Found("PER", i, j, 0, " ".join(s.norms[i:j]), CONF_CUE_PERSON))
+        return j
+
+    # --- acronyms -----------------------------------------------------------------------
+
+    def _acronyms(self, s: Stream, found: list[_Found]) -> list[_Found]:
+        """Bracketed acronyms after an organisation, and their later uses in the document."""
+        by_start = {f.i: f for f in found}
+        taught: dict[str, str] = {}
+        for f in list(found):
+            if f.type != "ORG" or f.j >= s.n:
+                continue
+            span = self._bracketed(s, f.j)
+            if span is None:
+                continue
+            a, b = span
+            if f.acronym_of is not None or f.j - f.i < 2:
+                continue  # "الفيفا (جوزيف) بلاتر": an acronym is not expanded by a bracket
+            expansion = f.key
+            inner = by_start.get(a)
+            if inner is not None and inner.j == b:
+                if inner.type == "ORG" and inner.acronym_of is not None:
+                    taught[inner.key] = inner.acronym_of  # a known acronym: the table decides
+                elif inner.type == "ORG" and inner.conf < 1.0:  # an unknown Latin acronym
+                    inner.acronym_of, inner.conf = expansion, 1.0
+                    taught[inner.key] = expansion
+                continue
+            if any(x.i < b and a < x.j for x in found):
+                continue
+            known = s.org(a)
+            if known is not None and known.j == b and known.clitic == 0:
+                if not known.value.acronym:
+                    continue  # a name in quotes ("وكالة أنباء «رويترز»"), not an acronym
+                expansion = known.value.key
+            elif not self._acronym_like(s, a, b):
+                continue
+            key = self._acronym_key(s, a, b)
+            new = _Found("ORG", a, b, 0, key, 1.0, expansion)
+            found.append(new)
+            by_start[a] = new
+            taught[key] = expansion
+        if not taught:
+            return found
+        for f in found:
+            if f.type == "ORG" and f.acronym_of is None and f.key in taught:
+                f.acronym_of, f.conf = taught[f.key], 1.0
+        covered = {k for f in found for k in range(f.i, f.j)}
+        firsts = {key.split(" ")[0] for key in taught}
+        for i in range(s.n):
+            if i in covered or (s.norms[i] not in firsts and s.toks[i].text.lower() not in firsts):
+                continue
+            for length in (1, 2, 3):
+                j = i + length
+                if j > s.n or any(k in covered for k in range(i, j)):
+                    break
+                key = self._acronym_key(s, i, j)
+                if key in taught:
+                    found.append(_Found("ORG", i, j, 0, key, 1.0, taught[key]))
+                    covered.update(range(i, j))
+                    break
+        return found
+
+    @staticmethod
+    def _bracketed(s: Stream, k: int) -> tuple[int, int] | None:
+        """Tokens [k, b) inside brackets or quotes that open right before token ``k``."""
+        if k not in s.bracket:
+            return None
+        b, _ = s.bracket[k]
+        if any(s.is_stop(x) for x in range(k, b)):
+            return None
+        return k, b
+
+    def _acronym_like(self, s: Stream, a: int, b: int) -> bool:
+        """Bracketed words that can be an acronym: Latin capitals (IAEA, U.N.), or one Arabic
+        word that is no common, modifier or name word ("(الراحل)", "(جوزيف)" are not)."""
+        texts = [s.toks[k].text for k in range(a, b)]
+        if all(t.isascii() for t in texts):
+            return all(_LATIN_ACRONYM.match(t) for t in texts)
+        if b - a != 1:
+            return False
+        w = s.norms[a]
+        lex = self.lex
+        return not (
+            w in lex.common_words
+            or w in lex.modifiers
+            or w in lex.first_names
+            or w in lex.name_parts
+            or s.bits[a]
+            or len(w) < 3
+        )
+
+    @staticmethod
+    def _acronym_key(s: Stream, a: int, b: int) -> str:
+        texts = [s.toks[x].text for x in range(a, b)]
+        if all(t.isascii() for t in texts):
+            return " ".join(t.replace(".", "").lower() for t in texts)
+        return " ".join(s.norms[a:b])
+
+    # --- repeated names -----------------------------------------------------------------
+
+    def _repeats(self, s: Stream, found: list[_Found]) -> list[_Found]:
+        """Find again the persons named in this document: full names and family names."""
+        persons = [f for f in found if f.type == "PER"]
+        if not persons:
+            return found
+        full: dict[str, set[tuple[str, ...]]] = {}
+        family: dict[str, set[str]] = {}
+        for p in persons:
+            words = tuple(p.key.split(" "))
+            full.setdefault(words[0], set()).add(words)
+            last = words[-1]
+            if p.conf >= CONF_CUE_PERSON and self._family_name_ok(last):
+                family.setdefault(last, set()).add(p.key)
+        covered = [False] * s.n
+        for f in found:
+            for k in range(f.i, f.j):
+                covered[k] = True
+        i = 0
+        while i < s.n:
+            if covered[i]:
+                i += 1
+                continue
+            hit = None
+            for form, clitic in s.lex_variants(i):
+                longest = 0
+                for words in full.get(form, ()):
+                    n = len(words)
+                    if n > longest and self._follows(s, i, words[1:]):
+                        longest = n
+                        hit = (n, clitic, " ".join(words), CONF_REPEAT)
+                if hit is None and form in family and len(family[form]) == 1:
+                    if not self._inside_other_name(s, i):
+                        hit = (1, clitic, form, CONF_FAMILY_NAME)
+                if hit is not None:
+                    break
+            if hit is None:
+                i += 1
+                continue
+            n, clitic, key, conf = hit
+            if any(covered[k] for k in range(i, i + n)):
+                i += 1
+                continue
+            found.append(_Found("PER", i, i + n, clitic, key, conf))
+            for k in range(i, i + n):
+                covered[k] = True
+            i += n
+        return found
+
+    def _family_name_ok(self, word: str) -> bool:
+        """Can this last word of a name stand alone for the person elsewhere?"""
+        lex = self.lex
+        if len(word) < 3 or word in lex.common_words or lex.is_stop_word(word):
+            return False
+        if lex.starts(word) & _LEXICON_BITS or word in lex.modifiers:
+            return False
+        return not _adjective_like_common(word, lex)
+
+    def _inside_other_name(self, s: Stream, i: int) -> bool:
+        """Is token ``i`` next to a given name or name word (عون الخصاونة، عباس عراقجي)?"""
+        lex = self.lex
+
+        def named(k: int) -> bool:
+            return s.norms[k] in lex.first_names or s.norms[k] in lex.name_parts
+
+        before = i > 0 and s.joined[i] and named(i - 1)
+        after = i + 1 < s.n and s.joined[i + 1] and named(i + 1)
+        return before or after
+
+    @staticmethod
+    def _follows(s: Stream, i: int, rest: tuple[str, ...]) -> bool:
+        for offset, w in enumerate(rest, start=1):
+            k = i + offset
+            if k >= s.n or not s.joined[k] or s.norms[k] != w:
+                return False
+        return True
+
+    # --- anaphoric organisation names --------------------------------------------------
+
+    def _anaphors(self, s: Stream, found: list[_Found]) -> list[_Found]:
+        """ "القوة الدولية" or "الوزارة" after "قوة الأمم المتحدة..." or "وزارة الصحة" in the
+        same document: an ORG mention whose ``norm`` is its antecedent's key. A bare head
+        (الوزارة) needs a strong cue; a weak one (القوة, also "force") needs دولية/أممية."""
+        orgs = sorted((f for f in found if f.type == "ORG"), key=lambda f: f.i)
+        heads: dict[str, list[tuple[int, str]]] = {}
+        for f in orgs:
+            key = f.acronym_of or f.key
+            head = key.split(" ")[0]
+            if not head.startswith("ال") and self.lex.org_cues.get([head]) is not None:
+                heads.setdefault(head, []).append((f.i, key))
+        if not heads:
+            return found
+        covered = [False] * s.n
+        for f in found:
+            for k in range(f.i, f.j):
+                covered[k] = True
+        for i in range(s.n):
+            if covered[i]:
+                continue
+            for form, clitic in s.lex_variants(i):
+                if not form.startswith("ال") or form[2:] not in heads:
+                    continue
+                cue = self.lex.org_cues.get([form[2:]])
+                j = i + 1
+                if j < s.n and s.joined[j] and s.norms[j] in _ANAPHOR_ADJECTIVES:
+                    j += 1
+                elif cue is None or not cue.strong:
+                    break
+                before = [key for pos, key in heads[form[2:]] if pos < i]
+                if before:
+                    found.append(_Found("ORG", i, j, clitic, before[-1], CONF_ANAPHOR))
+                break
+        return found
+
+    # --- output -------------------------------------------------------------------------
+
+    @staticmethod
+    def _mention(s: Stream, doc_id: str, f: _Found) -> Mention:
+        start = s.start_offset(f.i, f.clitic)
+        end = s.toks[f.j - 1].end
+        return Mention(
+            doc=doc_id,
+            start=start,
+            end=end,
+            text=s.text[start:end],
+            type=f.type,
+            norm=f.key,
+            acronym_of=f.acronym_of,
+            confidence=f.conf,
+        )

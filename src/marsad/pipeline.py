@@ -1,0 +1,56 @@
+"""Runs the stages: per-document analysis, then linking, alignment and the brief."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from marsad.brief.build import assemble_brief
+from marsad.claims.extract import extract_claims
+from marsad.claims.slots import fill_slots
+from marsad.compare.align import align
+from marsad.ingest.plaintext import find_dateline
+from marsad.model import Brief, DocAnalysis, Document, Entity
+from marsad.ner.base import Tagger
+from marsad.text.segment import split_sentences, tokenize
+from marsad.text.timex import find_timexes
+
+
+@cache
+def default_tagger() -> Tagger:
+    from marsad.ner.rules import RuleTagger
+
+    return RuleTagger()
+
+
+def analyse(doc: Document, tagger: Tagger | None = None) -> DocAnalysis:
+    """Per-document stages: pure, Document in, annotations out."""
+    tagger = tagger or default_tagger()
+    sentences = split_sentences(doc.text)
+    tokens = tokenize(doc.text)
+    timexes = find_timexes(doc.text, doc.published)
+    mentions = tagger.tag(doc.id, doc.text, sentences, tokens)
+    dateline = find_dateline(doc.text)
+    body_start = dateline.end if dateline else 0
+    claims = extract_claims(doc.id, doc.text, sentences, tokens, mentions, timexes, body_start)
+    fill_slots(doc.text, claims, tokens, mentions, timexes)
+    return DocAnalysis(doc, sentences, tokens, timexes, mentions, claims)
+
+
+def link_entities(analyses: list[DocAnalysis]) -> list[Entity]:
+    """Link mentions across documents; fills Mention.entity and Claim.entities."""
+    from marsad.ner.link import link
+
+    entities = link([m for a in analyses for m in a.mentions])
+    for a in analyses:
+        for claim in a.claims:
+            claim.entities = list(dict.fromkeys(m.entity for m in claim.mentions if m.entity))
+    return entities
+
+
+def compare_documents(docs: Iterable[Document], tagger: Tagger | None = None) -> Brief:
+    unique_docs = list({d.id: d for d in docs}.values())
+    analyses = [analyse(d, tagger) for d in unique_docs]
+    entities = link_entities(analyses)
+    alignments, unique = align(analyses)
+    return assemble_brief(analyses, entities, alignments, unique)

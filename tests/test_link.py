@@ -1,0 +1,195 @@
+"""Cross-document linking: acronyms, aliases, short names, namesakes, organisations and
+their missions."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.model import Attribute, Entity, Mention
+from marsad.ner.link import link, skeleton
+from marsad.ner.rules import RuleTagger
+from marsad.text.segment import split_sentences, tokenize
+
+DOC_A = (
+    "أجرى قائد قوة الأمم المتحدة المؤقتة في لبنان (اليونيفيل) اللواء الإيطالي ماوريتسيو "
+    "كالفيني محادثات مع الجيش اللبناني. وقال كالفيني إن التنسيق مستمر. ودعا الأمين العام "
+    "للأمم المتحدة أنطونيو غوتيريش إلى احترام القرار 1701."
+)
+DOC_B = (
+    "تعد قوة الأمم المتحدة المؤقتة في لبنان (UNIFIL) من أقدم بعثات حفظ السلام التابعة "
+    "لمنظمة الأمم المتحدة (UN). ويقود القوة حالياً الجنرال الإسباني ألبرتو ريغيرو."
+)
+DOC_C = (
+    "أكد قائد اليونيفيل الفريق الإسباني ألبرتو ريجيرو أن القوة ستواصل عملها، فيما قالت "
+    "المنظمة الدولية إن UNIFIL تضم عشرة آلاف جندي. وقال ريجيرو إن الوضع هادئ."
+)
+
+
+@pytest.fixture(scope="module")
+def tagger() -> RuleTagger:
+    return RuleTagger()
+
+
+def tag_docs(tagger: RuleTagger, docs: dict[str, str]) -> list[Mention]:
+    out: list[Mention] = []
+    for doc_id, text in docs.items():
+        out += tagger.tag(doc_id, text, split_sentences(text), tokenize(text))
+    return out
+
+
+def entity_of(entities: list[Entity], kind: str, surface: str) -> Entity:
+    hits = [e for e in entities if e.type == kind and any(m.text == surface for m in e.mentions)]
+    assert len(hits) == 1, f"{kind} {surface!r}: {[(e.type, e.name) for e in hits]}"
+    return hits[0]
+
+
+def per(doc: str, text: str, attributes: list[Attribute] | None = None) -> Mention:
+    from marsad.text.normalise import norm
+
+    return Mention(doc, 0, len(text), text, "PER", norm(text), attributes or [])
+
+
+def test_mission_acronyms_link_across_documents_and_stay_apart_from_the_un(
+    tagger: RuleTagger,
+) -> None:
+    mentions = tag_docs(tagger, {"a": DOC_A, "b": DOC_B, "c": DOC_C})
+    entities = link(mentions)
+    mission = entity_of(entities, "ORG", "اليونيفيل")
+    surfaces = {m.text for m in mission.mentions}
+    assert {"قوة الأمم المتحدة المؤقتة في لبنان", "اليونيفيل", "UNIFIL"} <= surfaces
+    assert {m.doc for m in mission.mentions} == {"a", "b", "c"}
+    assert mission.name == "قوة الأمم المتحدة المؤقتة في لبنان"
+    un = entity_of(entities, "ORG", "UN")
+    assert {"للأمم المتحدة", "منظمة الأمم المتحدة", "المنظمة الدولية"} <= {
+        m.text for m in un.mentions
+    }
+    assert un.id != mission.id
+    assert un.name == "الأمم المتحدة"  # written without the fused ل of "للأمم"
+    for m in mentions:
+        if m.type in ("ORG", "PER", "GPE", "LOC", "NORP"):
+            assert m.entity is not None
+        if m.type == "TITLE":
+            assert m.entity is None
+
+
+def test_transliterations_and_family_names_of_one_person(tagger: RuleTagger) -> None:
+    entities = link(tag_docs(tagger, {"b": DOC_B, "c": DOC_C}))
+    person = entity_of(entities, "PER", "ألبرتو ريغيرو")
+    assert {m.text for m in person.mentions} == {"ألبرتو ريغيرو", "ألبرتو ريجيرو", "ريجيرو"}
+    short = [m for m in person.mentions if m.text == "ريجيرو"]
+    assert all(m.confidence < 0.9 for m in short)
+    # attributes from both reports are merged on the entity
+    kinds = {(a.kind, a.value) for a in person.attributes}
+    assert {("rank", "الجنرال"), ("rank", "الفريق"), ("nationality", "اسباني")} <= kinds
+
+
+def test_taught_acronym_links_a_bare_use_in_another_document(tagger: RuleTagger) -> None:
+    docs = {
+        "a": "وأصدرت هيئة الرقابة النووية (NRA) تقريرها السنوي أمس.",
+        "b": "وقالت NRA في بيان إن المفاعلات آمنة.",
+    }
+    entities = link(tag_docs(tagger, docs))
+    org = entity_of(entities, "ORG", "NRA")
+    assert {m.doc for m in org.mentions} == {"a", "b"}
+    assert org.name == "هيئة الرقابة النووية"
+
+
+def test_short_name_links_to_the_only_full_name(tagger: RuleTagger) -> None:
+    docs = {
+        "a": "وأكد رئيس الوزراء الأردني بشر الخصاونة أن الحكومة ماضية في خططها.",
+        "b": "وقال رئيس الوزراء الخصاونة إن الموازنة ستقر قريبا.",
+    }
+    mentions = tag_docs(tagger, docs)
+    entities = link(mentions)
+    person = entity_of(entities, "PER", "بشر الخصاونة")
+    assert {m.text for m in person.mentions} == {"بشر الخصاونة", "الخصاونة"}
+    assert person.name == "بشر الخصاونة" and person.aliases == ["الخصاونة"]
+    assert {a.kind for a in person.attributes} == {"role", "nationality"}
+
+
+def test_namesakes_stay_apart_and_a_shared_family_name_is_not_linked() -> None:
+    mentions = [
+        per("a", "أيمن الصفدي"),
+        per("b", "عاطف الصفدي"),
+        per("c", "الصفدي"),
+        per("d", "أيمن الصفدي"),
+    ]
+    entities = link(mentions)
+    assert len(entities) == 3
+    ayman = entity_of(entities, "PER", "أيمن الصفدي")
+    assert len(ayman.mentions) == 2
+    alone = entity_of(entities, "PER", "الصفدي")
+    assert alone.mentions[0].confidence <= 0.5
+
+
+def test_short_arabic_names_are_not_merged_as_transliterations() -> None:
+    entities = link([per("a", "محمد سعيد"), per("b", "محمد سعد")])
+    assert len(entities) == 2
+    assert skeleton("ريجيرو") == skeleton("ريغيرو")
+
+
+def test_prefix_of_one_longer_name() -> None:
+    entities = link([per("a", "محمد بن سلمان"), per("b", "محمد بن سلمان آل سعود")])
+    assert len(entities) == 1
+    assert entities[0].name == "محمد بن سلمان آل سعود"
+
+
+def test_country_names_and_nationality_forms(tagger: RuleTagger) -> None:
+    docs = {
+        "a": "وصل الوفد إلى الولايات المتحدة. وقال مسؤولون أمريكيون إن المحادثات بناءة.",
+        "b": "وأعلنت أمريكا دعمها للاتفاق، فيما رحب الجانب الأميركي بالنتائج.",
+    }
+    entities = link(tag_docs(tagger, docs))
+    country = entity_of(entities, "GPE", "أمريكا")
+    assert {m.text for m in country.mentions} == {"الولايات المتحدة", "أمريكا"}
+    norp = entity_of(entities, "NORP", "أمريكيون")
+    assert {m.text for m in norp.mentions} == {"أمريكيون", "الأميركي"}
+
+
+def test_cue_noun_and_bare_name_of_an_organisation(tagger: RuleTagger) -> None:
+    docs = {"a": "وأعلنت شركة سابك نتائجها الفصلية.", "b": "وحققت سابك أرباحا قياسية."}
+    mentions = tag_docs(tagger, docs)
+    start = docs["b"].index("سابك")
+    # the bare name as another tagger would give it
+    mentions.append(Mention("b", start, start + 4, "سابك", "ORG", "سابك"))
+    entities = link(mentions)
+    org = entity_of(entities, "ORG", "شركة سابك")
+    assert {m.doc for m in org.mentions} == {"a", "b"}
+
+
+def test_ids_are_deterministic(tagger: RuleTagger) -> None:
+    docs = {"a": DOC_A, "b": DOC_B, "c": DOC_C}
+    first = {e.name: e.id for e in link(tag_docs(tagger, docs))}
+    again = {e.name: e.id for e in link(tag_docs(tagger, dict(reversed(list(docs.items())))))}
+    assert first == again
+    assert len(set(first.values())) == len(first)
+
+
+def test_name_without_its_fathers_links_to_the_one_full_name() -> None:
+    entities = link(
+        [
+            per("a", "محمد بن عثمان القرني"),
+            per("b", "محمد القرني"),
+            per("c", "عبدالمنعم بن ياسين الشهري"),
+            per("d", "عبدالمنعم الشهري"),
+        ]
+    )
+    assert len(entities) == 2
+    assert {m.text for m in entity_of(entities, "PER", "محمد القرني").mentions} == {
+        "محمد بن عثمان القرني",
+        "محمد القرني",
+    }
+
+
+def test_name_without_fathers_stays_apart_when_two_fathers_are_named() -> None:
+    entities = link(
+        [
+            per("a", "محمد بن صالح الغامدي"),
+            per("b", "محمد بن علي الغامدي"),
+            per("c", "محمد الغامدي"),
+        ]
+    )
+    assert len(entities) == 3
+    # a longer chain of the same fathers is still the same person
+    same = link([per("a", "خالد بن سعد بن فهد العتيبي"), per("b", "خالد بن سعد العتيبي")])
+    assert len(same) == 1
