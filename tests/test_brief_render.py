@@ -323,7 +323,7 @@ def test_bad_published_date_fails(brief: Brief, published: object) -> None:
 
 def test_additional_fields_are_allowed(brief: Brief) -> None:
     data = brief_to_dict(brief)
-    data["summary"] = "ملخص"
+    data["notes"] = "ملخص"
     data["stories"] = [{"id": "s1"}]
     data["facts"] = []
     data["claims"][0]["confidence"] = 0.9

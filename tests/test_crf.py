@@ -151,6 +151,25 @@ def test_shipped_model_tags_raw_text_with_exact_spans():
     assert any(m.type == "PER" and "شيراك" in m.text for m in mentions)
 
 
+def test_first_pass_alone():
+    need_model()
+    text = "وقال الرئيس الفرنسي جاك شيراك في باريس إن فرنسا ستدعم القرار."
+    both, first = CrfTagger(), CrfTagger(passes=1)
+    assert both.load().passes == 2 and first.load().passes == 1
+    found = {(m.text, m.type) for m in first.tag("d", text, split_sentences(text), tokenize(text))}
+    assert ("باريس", "LOC") in found and ("جاك شيراك", "PER") in found
+
+
+def test_a_family_name_alone_is_not_read_as_a_clitic_and_a_name():
+    need_model()
+    # ك + "الفيني" is a possible reading of "كالفيني"; the full name earlier says otherwise
+    text = "التقى اللواء ماوريتسيو كالفيني بالوفد. وقال كالفيني إن الوضع هادئ."
+    mentions = CrfTagger().tag("d", text, split_sentences(text), tokenize(text))
+    persons = [m for m in mentions if m.type == "PER"]
+    assert [m.text for m in persons] == ["ماوريتسيو كالفيني", "كالفيني"]
+    assert persons[1].norm == "كالفيني"
+
+
 def test_shipped_model_on_dev_sentences_through_raw_text():
     data = need_anercorp()
     need_model()

@@ -44,8 +44,21 @@ FORMATS = ("text", "json", "md", "html")
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    # the message is plain text (it may hold brackets: "marsad[transformer]") on one line
+    err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def _tagger_or_fail() -> None:
+    """Build the entity tagger now, so that a bad $MARSAD_NER_MODEL (or setting) is one line
+    on stderr before any work starts."""
+    from marsad.ner.base import TaggerError
+    from marsad.pipeline import default_tagger
+
+    try:
+        default_tagger()
+    except TaggerError as exc:
+        _fail(str(exc))
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -83,38 +96,44 @@ def ingest(
 ) -> None:
     """Read reports into the store, analyse them and update the stories."""
     from marsad.ingest import Rejected, read_paths
+    from marsad.ner.base import TaggerError
     from marsad.service import IngestSession
 
+    _tagger_or_fail()
     store = _open_store(db)
     rejected: list[Rejected] = []
-    with store, IngestSession(store, batch_size=batch) as session:
-        progress = Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn(
-                "{task.fields[added]} added · {task.fields[dup]} duplicate · {task.fields[bad]} rejected"
-            ),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-        )
-        with progress:
-            task = progress.add_task("ingest", total=None, added=0, dup=0, bad=0)
-            for item in read_paths(paths, source=source, published=_parse_date(published)):
-                if isinstance(item, Rejected):
-                    rejected.append(item)
-                else:
-                    session.add(item)
-                progress.update(
-                    task,
-                    advance=1,
-                    added=session.added,
-                    dup=session.duplicates,
-                    bad=len(rejected),
-                )
-        session.flush()
-        stories = session.rebuild_stories()
+    try:
+        with store, IngestSession(store, batch_size=batch) as session:
+            progress = Progress(
+                TextColumn("[bold]ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn(
+                    "{task.fields[added]} added · {task.fields[dup]} duplicate · {task.fields[bad]} rejected"
+                ),
+                TimeElapsedColumn(),
+                console=err,
+                transient=False,
+            )
+            with progress:
+                task = progress.add_task("ingest", total=None, added=0, dup=0, bad=0)
+                for item in read_paths(paths, source=source, published=_parse_date(published)):
+                    if isinstance(item, Rejected):
+                        rejected.append(item)
+                    else:
+                        session.add(item)
+                    progress.update(
+                        task,
+                        advance=1,
+                        added=session.added,
+                        dup=session.duplicates,
+                        bad=len(rejected),
+                    )
+            session.flush()
+            stories = session.rebuild_stories()
+    except TaggerError as exc:  # a model that loads lazily fails on first use
+        _fail(str(exc))
+        return
     for r in rejected:
         err.print(f"[yellow]rejected[/yellow] {r}", highlight=False, markup=True)
     console.print(
@@ -183,8 +202,10 @@ def compare(
 ) -> None:
     """Compare reports in memory (no database)."""
     from marsad.ingest import Rejected, read_paths
+    from marsad.ner.base import TaggerError
     from marsad.pipeline import compare_documents
 
+    _tagger_or_fail()
     docs = []
     for item in read_paths(files, source=source, published=_parse_date(published)):
         if isinstance(item, Rejected):
@@ -193,7 +214,12 @@ def compare(
             docs.append(item)
     if len({d.id for d in docs}) < 2:
         _fail("compare needs at least two distinct readable reports")
-    _emit(compare_documents(docs), format, output)
+    try:
+        result = compare_documents(docs)
+    except TaggerError as exc:  # a model that loads lazily fails on first use
+        _fail(str(exc))
+        return
+    _emit(result, format, output)
 
 
 def _emit(result, format: str, output: Path | None) -> None:
@@ -380,12 +406,16 @@ def eval_ner_cmd(
     data: Annotated[Path, typer.Option(help="ANERcorp folder")] = Path(
         "../shared/datasets/anercorp"
     ),
+    split: Annotated[str, typer.Option(help="test (once, at the end) or dev (tuning)")] = "test",
+    model: Annotated[Path | None, typer.Option(help="model file (default: shipped)")] = None,
 ) -> None:
     """Entity-F1 of the shipped tagger on ANERcorp's test split."""
     from marsad.eval.ner import main as eval_main
 
     _require_dir(data)
-    eval_main(["--data", str(data)])
+    if split not in ("dev", "test"):
+        _fail(f"--split: expected dev or test, got {split!r}")
+    eval_main(["--data", str(data), "--split", split] + (["--model", str(model)] if model else []))
 
 
 @eval_app.command("stance")

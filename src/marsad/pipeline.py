@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from functools import cache
 
@@ -9,18 +10,40 @@ from marsad.brief.build import assemble_brief
 from marsad.claims.extract import extract_claims
 from marsad.claims.slots import fill_slots
 from marsad.compare.align import align
+from marsad.compare.dating import infer_date_bounds
 from marsad.ingest.plaintext import find_dateline
 from marsad.model import Brief, DocAnalysis, Document, Entity
-from marsad.ner.base import Tagger
+from marsad.ner.base import Tagger, TaggerError
 from marsad.text.segment import split_sentences, tokenize
 from marsad.text.timex import find_timexes
+
+TAGGER_ENV = "MARSAD_NER_TAGGER"
 
 
 @cache
 def default_tagger() -> Tagger:
+    """The entity tagger of ``analyse``: the transformer model in ``$MARSAD_NER_MODEL`` when
+    that is set (``TransformerModelError``, a ``TaggerError``, when it cannot be used), else
+    the shipped CRF combined with the rules (``marsad.ner.combined``).
+    ``$MARSAD_NER_TAGGER=rules`` picks the rules alone, as does a missing CRF model file."""
+    from marsad.ner.transformer import tagger_from_env
+
+    transformer = tagger_from_env()
+    if transformer is not None:
+        return transformer
+    from marsad.ner.crf import default_model_path
     from marsad.ner.rules import RuleTagger
 
-    return RuleTagger()
+    choice = os.environ.get(TAGGER_ENV, "").strip().lower() or "combined"
+    if choice not in ("rules", "combined"):
+        raise TaggerError(f"${TAGGER_ENV}: expected 'rules' or 'combined', got {choice!r}")
+    if choice == "rules" or not default_model_path().exists():
+        return RuleTagger()
+    from marsad.ner.combined import CombinedTagger
+
+    tagger = CombinedTagger()
+    tagger.load()
+    return tagger
 
 
 def analyse(doc: Document, tagger: Tagger | None = None) -> DocAnalysis:
@@ -53,4 +76,6 @@ def compare_documents(docs: Iterable[Document], tagger: Tagger | None = None) ->
     analyses = [analyse(d, tagger) for d in unique_docs]
     entities = link_entities(analyses)
     alignments, unique = align(analyses)
-    return assemble_brief(analyses, entities, alignments, unique)
+    brief = assemble_brief(analyses, entities, alignments, unique)
+    brief.date_bounds = [b for b in map(infer_date_bounds, analyses) if b is not None]
+    return brief

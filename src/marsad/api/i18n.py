@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marsad.brief.markdown import VERDICT_LABELS
+from marsad.brief.markdown import FACT_STATUS, VERDICT_LABELS, support_words
 
 LANGS = ("ar", "en")
 DEFAULT_LANG = "ar"
@@ -44,6 +44,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "الخلاصة",
         "summary_intro": "ما تقوله أكثر المصادر، بنصّه الحرفي.",
         "no_summary": "لا ادعاءات مشتركة بين المصادر.",
+        "summary_note": "النسخ المكررة من تقرير واحد تُعدّ مصدرًا واحدًا.",
+        "copy_of": "نسخة من",
+        "original": "الأصل",
+        "copies": "نسخه",
+        "duplicates": "تقارير متكررة",
+        "duplicates_intro": "تقرير واحد أعادت نشره منافذ أخرى بتعديلات طفيفة: يُعرض مرة واحدة مع نسخه.",
+        "similarity": "التشابه",
+        "not_before": "غير مؤرخ؛ لا يسبق {date}",
+        "facts": "الوقائع",
+        "no_facts": "لا وقائع مستخرجة.",
+        "fact": "الواقعة",
+        "holder": "صاحبها",
+        "status": "الحالة",
+        "as_of": "بتاريخ",
         "comparison": "المقارنة بين المصادر",
         "verdict": "الحكم",
         "legend": "دليل الألوان",
@@ -152,6 +166,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "summary_intro": "What most sources say, in their exact words.",
         "no_summary": "The sources share no claim.",
+        "summary_note": "Copies of one report count as one source.",
+        "copy_of": "copy of",
+        "original": "original",
+        "copies": "copies",
+        "duplicates": "Near-duplicate reports",
+        "duplicates_intro": "One report that other outlets reprinted with small edits: shown once, with its copies.",
+        "similarity": "similarity",
+        "not_before": "undated; not before {date}",
+        "facts": "Facts",
+        "no_facts": "No facts extracted.",
+        "fact": "Fact",
+        "holder": "Holder",
+        "status": "Status",
+        "as_of": "As of",
         "comparison": "Sources side by side",
         "verdict": "Verdict",
         "legend": "Colour key",
@@ -257,6 +285,17 @@ def verdict_label(verdict: str, lang: str) -> tuple[str, str]:
 
 def type_label(entity_type: str, lang: str) -> str:
     ar, en = ENTITY_TYPES.get(entity_type, (entity_type, entity_type))
+    return ar if lang == "ar" else en
+
+
+def support_text(n: int, lang: str) -> str:
+    """How many independent sources say it ("مصدران مستقلان", "2 independent sources")."""
+    ar, en = support_words(n)
+    return ar if lang == "ar" else en
+
+
+def fact_status_text(status: str, lang: str) -> str:
+    ar, en = FACT_STATUS.get(status, (status, status))
     return ar if lang == "ar" else en
 
 

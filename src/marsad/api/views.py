@@ -10,15 +10,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from marsad.api.briefs import BriefStats, brief_stats, consolidated_summary
-from marsad.api.i18n import kind_label, type_label, verdict_label
+from marsad.api.i18n import (
+    fact_status_text,
+    kind_label,
+    support_text,
+    type_label,
+    verdict_label,
+)
 from marsad.api.queries import EntityIndex
 from marsad.brief.markdown import (
     AGREEMENTS,
     DISAGREEMENTS,
+    bounds_by_doc,
+    copies_of,
     doc_labels,
+    fact_holder,
+    fact_post,
+    fact_when,
     label_of,
     latest_claim,
     ordered_alignments,
+    summary_items,
     unique_by_doc,
 )
 from marsad.model import Brief, Claim, Entity
@@ -43,6 +55,9 @@ class SourceView:
     url: str
     claims: int = 0
     additions: int = 0
+    copy_of: SourceView | None = None  # the report this one is a near-duplicate copy of
+    copies: list[SourceView] = field(default_factory=list)  # its copies, for an original
+    not_before: str = ""  # an undated report's date bound
 
 
 @dataclass
@@ -69,7 +84,27 @@ class RowView:
 @dataclass
 class SummaryView:
     claim: ClaimView
-    support: list[SourceView]
+    support: list[SourceView]  # one report per independent source
+    count: int = 0  # independent sources (copies of one report count once)
+    count_label: str = ""
+
+
+@dataclass
+class DuplicateView:
+    original: SourceView
+    copies: list[SourceView]
+    similarity: float
+
+
+@dataclass
+class FactView:
+    post: str
+    holder: str
+    status: str
+    status_label: str
+    when: str
+    note: str
+    sources: list[SourceView]
 
 
 @dataclass
@@ -113,6 +148,8 @@ class BriefView:
     first: str | None = None
     last: str | None = None
     extra: dict = field(default_factory=dict)
+    duplicates: list[DuplicateView] = field(default_factory=list)
+    facts: list[FactView] = field(default_factory=list)
 
 
 def safe_url(url: str) -> str:
@@ -182,6 +219,16 @@ def build_brief_view(
             additions=len(additions_by_doc.get(doc_id, [])),
         )
 
+    copies = copies_of(brief)
+    bounds = bounds_by_doc(brief)
+    for doc_id, original in copies.items():
+        if doc_id in sources and original in sources:
+            sources[doc_id].copy_of = sources[original]
+            sources[original].copies.append(sources[doc_id])
+    for doc_id, bound in bounds.items():
+        if doc_id in sources and not sources[doc_id].date:
+            sources[doc_id].not_before = bound.not_before
+
     anchors = {c.id: f"c{i}" for i, c in enumerate(brief.claims)}
     shown: set[str] = set()
 
@@ -215,12 +262,26 @@ def build_brief_view(
     agreements = [row(a) for a in alignments if a.verdict in AGREEMENTS]
     additions = [[view(c) for c in additions_by_doc.get(doc_id, [])] for doc_id in doc_ids]
 
-    summary = [
-        SummaryView(
-            view(item.claim, anchor=False), [sources[d] for d in item.support if d in sources]
-        )
-        for item in consolidated_summary(brief)
-    ]
+    if brief.summary:
+        summary = [
+            SummaryView(
+                view(claim, anchor=False),
+                [sources[d] for d in s.sources if d in sources],
+                s.support,
+                support_text(s.support, lang),
+            )
+            for s, claim in summary_items(brief)
+        ]
+    else:  # a brief made without one (an older JSON brief)
+        summary = [
+            SummaryView(
+                view(item.claim, anchor=False),
+                [sources[d] for d in item.support if d in sources],
+                len(item.support),
+                support_text(len(item.support), lang),
+            )
+            for item in consolidated_summary(brief)
+        ]
     stats = stats or brief_stats(brief)
     legend = [
         LegendItem(v, *verdict_label(v, lang), stats.verdicts.get(v, 0)) for v in VERDICTS_SHOWN
@@ -246,6 +307,30 @@ def build_brief_view(
         entities=entity_views(brief.entities, sources, lang, index),
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
+        duplicates=[
+            DuplicateView(
+                sources[dup.canonical],
+                [sources[c] for c in dup.copies if c in sources],
+                dup.similarity,
+            )
+            for dup in brief.duplicates
+            if dup.canonical in sources
+        ],
+        facts=[_fact_view(f, sources, lang) for f in brief.facts],
+    )
+
+
+def _fact_view(f: dict, sources: dict[str, SourceView], lang: str) -> FactView:
+    status = str(f.get("status", ""))
+    docs = dict.fromkeys(s["doc"] for s in f.get("sources", []) if s.get("doc"))
+    return FactView(
+        post=fact_post(f),
+        holder=fact_holder(f),
+        status=status,
+        status_label=fact_status_text(status, lang),
+        when=fact_when(f),
+        note=str(f.get("note") or ""),
+        sources=sorted((sources[d] for d in docs if d in sources), key=lambda s: s.number),
     )
 
 

@@ -15,13 +15,21 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from marsad.brief.markdown import (
     AGREEMENTS,
     DISAGREEMENTS,
+    FACT_STATUS,
     UNDATED,
     VERDICT_LABELS,
     DocLabel,
+    bounds_by_doc,
+    copies_of,
     doc_labels,
+    fact_holder,
+    fact_post,
+    fact_when,
     label_of,
     latest_claim,
     ordered_alignments,
+    summary_items,
+    support_words,
     unique_by_doc,
 )
 from marsad.model import Brief, Claim, Entity
@@ -84,6 +92,37 @@ class DocView:
     url: str
     claims: int
     additions: int
+    copy_of: DocLabel | None = None  # the report this one is a near-duplicate copy of
+    copies: list[DocLabel] = field(default_factory=list)  # its copies, when it is an original
+    not_before: str = ""  # for an undated report: the date bound its text gives
+
+
+@dataclass
+class SummaryView:
+    text: str
+    support: int
+    support_ar: str
+    support_en: str
+    refs: list[tuple[DocLabel, str]]  # (source, claim anchor or "")
+
+
+@dataclass
+class DuplicateView:
+    original: DocLabel
+    copies: list[DocLabel]
+    similarity: float
+
+
+@dataclass
+class FactView:
+    post: str
+    holder: str
+    status: str
+    status_ar: str
+    status_en: str
+    when: str
+    note: str
+    refs: list[DocLabel]
 
 
 @dataclass
@@ -148,20 +187,50 @@ def to_html(brief: Brief, title: str = "") -> str:
 
     per_doc = Counter(c.doc for c in brief.claims)
     documents = {d.id: d for d in brief.documents}
+    copies = copies_of(brief)
+    bounds = bounds_by_doc(brief)
     docs = []
     for doc_id in doc_ids:
         d = documents.get(doc_id)
+        label = label_of(labels, doc_id)
         docs.append(
             DocView(
                 id=doc_id,
-                label=label_of(labels, doc_id),
+                label=label,
                 title=d.title if d else "",
                 source=d.source if d else "",
                 url=_safe_url(d.url) if d else "",
                 claims=per_doc[doc_id],
                 additions=len(additions[column[doc_id]]),
+                copy_of=label_of(labels, copies[doc_id]) if doc_id in copies else None,
+                copies=[label_of(labels, c) for c, orig in copies.items() if orig == doc_id],
+                not_before=bounds[doc_id].not_before if doc_id in bounds and not label.date else "",
             )
         )
+    summary = [
+        SummaryView(
+            text=claim.text,
+            support=s.support,
+            support_ar=support_words(s.support)[0],
+            support_en=support_words(s.support)[1],
+            refs=[
+                (label_of(labels, d), f"c{indexes[claim.id]}" if claim.id in shown else "")
+                if d == claim.doc
+                else (label_of(labels, d), "")
+                for d in s.sources
+            ],
+        )
+        for s, claim in summary_items(brief)
+    ]
+    duplicates = [
+        DuplicateView(
+            label_of(labels, dup.canonical),
+            [label_of(labels, c) for c in dup.copies],
+            dup.similarity,
+        )
+        for dup in brief.duplicates
+    ]
+    facts = [_fact_view(f, labels) for f in brief.facts]
 
     counts = Counter(a.verdict for a in brief.alignments)
     legend = [
@@ -195,7 +264,26 @@ def to_html(brief: Brief, title: str = "") -> str:
             timeline=timeline,
             entities=_entity_views(brief.entities, labels),
             undated=UNDATED,
+            summary=summary,
+            duplicates=duplicates,
+            facts=facts,
         )
+    )
+
+
+def _fact_view(f: dict, labels: dict[str, DocLabel]) -> FactView:
+    status = str(f.get("status", ""))
+    ar, en = FACT_STATUS.get(status, (status, status))
+    docs = dict.fromkeys(src["doc"] for src in f.get("sources", []) if src.get("doc"))
+    return FactView(
+        post=fact_post(f),
+        holder=fact_holder(f),
+        status=status,
+        status_ar=ar,
+        status_en=en,
+        when=fact_when(f),
+        note=str(f.get("note") or ""),
+        refs=sorted((label_of(labels, d) for d in docs), key=lambda lb: lb.number),
     )
 
 

@@ -1,7 +1,8 @@
-"""The brief as Markdown: disagreements first, then agreements, additions and the timeline.
+"""The brief as Markdown: the summary, then disagreements, agreements, additions, the
+timeline, near-duplicate reports and the facts.
 
-Also home to what both document renderers (Markdown and HTML) share: verdict labels and
-order, document labels, per-source additions.
+Also home to what the renderers (Markdown, HTML, console, web) share: verdict labels and
+order, document labels, per-source additions, copies and date bounds, summary items.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from marsad.model import Alignment, Brief, Claim, Document
+from marsad.model import Alignment, Brief, Claim, DateBound, Document, SummarySentence
 
 DISAGREEMENTS: tuple[str, ...] = ("conflict", "update", "unclear")
 AGREEMENTS: tuple[str, ...] = ("partial", "agree")
@@ -45,6 +46,21 @@ VERDICT_LABELS: dict[str, tuple[str, str, str, str]] = {
 }
 
 UNDATED = "بلا تاريخ · undated"
+
+# fact status -> (Arabic, English)
+FACT_STATUS: dict[str, tuple[str, str]] = {
+    "current": ("حالي", "current"),
+    "superseded": ("تجاوزه الزمن", "superseded"),
+    "disputed": ("متنازع عليه", "disputed"),
+    "undated": ("غير مؤرخ", "undated"),
+    "former": ("سابق", "former"),
+    "reported": ("منقول", "reported"),
+}
+
+
+def fact_status_label(status: str) -> str:
+    ar, en = FACT_STATUS.get(status, (status, status))
+    return f"{ar} · {en}"
 
 
 def verdict_label(verdict: str) -> str:
@@ -95,6 +111,52 @@ def unique_by_doc(brief: Brief) -> dict[str, list[Claim]]:
     return out
 
 
+def copies_of(brief: Brief) -> dict[str, str]:
+    """Copy document id -> the id of the report it copies (its near-duplicate set's canonical)."""
+    return {copy: s.canonical for s in brief.duplicates for copy in s.copies}
+
+
+def bounds_by_doc(brief: Brief) -> dict[str, DateBound]:
+    """For each undated report with a bound, the tightest one (the latest ``not_before``)."""
+    out: dict[str, DateBound] = {}
+    for b in brief.date_bounds:
+        if b.doc not in out or b.not_before > out[b.doc].not_before:
+            out[b.doc] = b
+    return out
+
+
+def bound_label(bound: DateBound) -> str:
+    return f"غير مؤرخ؛ لا يسبق {bound.not_before} · undated; not before {bound.not_before}"
+
+
+def copy_label(canonical: DocLabel) -> str:
+    return f"نسخة من {canonical.tag} {canonical.name} · copy of {canonical.tag}"
+
+
+def support_words(n: int) -> tuple[str, str]:
+    """How many independent sources, in Arabic (with the dual) and in English."""
+    if n == 1:
+        ar = "مصدر مستقل واحد"
+    elif n == 2:
+        ar = "مصدران مستقلان"
+    elif 3 <= n <= 10:
+        ar = f"{n} مصادر مستقلة"
+    else:
+        ar = f"{n} مصدرًا مستقلًا"
+    en = "1 independent source" if n == 1 else f"{n} independent sources"
+    return ar, en
+
+
+def support_label(n: int) -> str:
+    return " · ".join(support_words(n))
+
+
+def summary_items(brief: Brief) -> list[tuple[SummarySentence, Claim]]:
+    """The brief's summary sentences with their claims (those whose claim is in the brief)."""
+    claims = {c.id: c for c in brief.claims}
+    return [(s, claims[s.claim]) for s in brief.summary if s.claim in claims]
+
+
 def latest_claim(claims: list[Claim], labels: dict[str, DocLabel]) -> str | None:
     """The id of the claim from the most recently published report, if there is exactly one."""
     dated = sorted(
@@ -142,15 +204,29 @@ def to_markdown(brief: Brief) -> str:
         f"الاتفاق · agreements: {len(agreements)} — "
         f"الإضافات · additions: {sum(len(v) for v in additions.values())}"
     )
+    lines += ["", "## الخلاصة · Summary", ""]
+    for s, claim in summary_items(brief):
+        cited = "، ".join(
+            f"{label_of(labels, d).tag} {md_escape(label_of(labels, d).name)}" for d in s.sources
+        )
+        lines.append(f"- «{md_escape(claim.text)}» — _{support_label(s.support)}_: {cited}")
+    if not brief.summary:
+        lines.append("لا خلاصة · no summary")
+
+    copies = copies_of(brief)
+    bounds = bounds_by_doc(brief)
     lines += ["", "## المصادر · Sources", ""]
     lines.append("| # | المصدر · Source | التاريخ · Date | العنوان · Title |")
     lines.append("| --- | --- | --- | --- |")
     for d in brief.documents:
         label = labels[d.id]
-        lines.append(
-            f"| {label.tag} | {md_escape(d.source or '—')} | {label.date or UNDATED} "
-            f"| {md_escape(d.title or '—')} |"
-        )
+        source = md_escape(d.source or "—")
+        if d.id in copies:
+            source += f" — _{md_escape(copy_label(label_of(labels, copies[d.id])))}_"
+        day = label.date or UNDATED
+        if not label.date and d.id in bounds:
+            day = bound_label(bounds[d.id])
+        lines.append(f"| {label.tag} | {source} | {day} | {md_escape(d.title or '—')} |")
 
     lines += ["", "## نقاط الخلاف · Disagreements", ""]
     lines += _alignment_blocks(disagreements, claims, labels) or ["لا خلاف · none", ""]
@@ -179,7 +255,72 @@ def to_markdown(brief: Brief) -> str:
     if not brief.timeline:
         lines.append("لا أحداث مؤرخة · no dated events")
     lines.append("")
+
+    if brief.duplicates:
+        lines += ["## تقارير متكررة · Near-duplicate reports", ""]
+        for dup in brief.duplicates:
+            original = label_of(labels, dup.canonical)
+            lines.append(
+                f"- **{original.tag} {md_escape(original.name)}** (الأصل · original), "
+                f"{original.date or UNDATED}"
+            )
+            for copy in dup.copies:
+                lb = label_of(labels, copy)
+                lines.append(
+                    f"  - {lb.tag} {md_escape(lb.name)}: {md_escape(copy_label(original))}"
+                )
+            lines.append(f"  - التشابه · similarity ≥ {dup.similarity:.2f}")
+        lines.append("")
+
+    lines += ["## الوقائع · Facts", ""]
+    if brief.facts:
+        lines.append(
+            "| الواقعة · Fact | صاحبها · Holder | الحالة · Status | بتاريخ · As of | المصادر · Sources |"
+        )
+        lines.append("| --- | --- | --- | --- | --- |")
+        for f in brief.facts:
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        md_escape(fact_post(f)),
+                        md_escape(fact_holder(f)),
+                        fact_status_label(str(f.get("status", ""))),
+                        md_escape(fact_when(f)) or "—",
+                        md_escape(fact_sources(f, labels)) or "—",
+                    ]
+                )
+                + " |"
+            )
+    else:
+        lines.append("لا وقائع · no facts")
+    lines.append("")
     return "\n".join(lines)
+
+
+def fact_post(f: dict) -> str:
+    return str(f.get("post") or f.get("relation") or "")
+
+
+def fact_holder(f: dict) -> str:
+    subject = f.get("subject") or {}
+    return str(subject.get("name") or "")
+
+
+def fact_when(f: dict) -> str:
+    """The date the fact is stated for, and the time the claim gives (since ...)."""
+    parts = []
+    if f.get("as_of"):
+        parts.append(str(f["as_of"]))
+    time = f.get("time")
+    if time and time.get("iso"):
+        parts.append(("منذ · since " if time.get("since") else "") + str(time["iso"]))
+    return "؛ ".join(parts)
+
+
+def fact_sources(f: dict, labels: dict[str, DocLabel]) -> str:
+    seen = dict.fromkeys(src["doc"] for src in f.get("sources", []) if src.get("doc"))
+    return "، ".join(f"{label_of(labels, d).tag} {label_of(labels, d).name}" for d in seen)
 
 
 def _alignment_blocks(

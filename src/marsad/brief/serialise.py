@@ -4,6 +4,10 @@ The contract is documented in DESIGN.md and enforced by ``schema.json`` beside t
 Extra members (entity ``attributes``, claim ``negated``/``slots``/``mentions``, time
 ``iso``/``span``/``granularity``, document ``text``) are allowed by the schema and make the
 round trip ``brief_from_dict(brief_to_dict(b)) == b`` lossless.
+
+Fields added within ``marsad.brief/1`` (optional in the schema, always written): each claim's
+``support`` (independent sources stating it), ``summary`` (extractive, with each sentence's
+claim span), ``duplicates`` (near-duplicate sets), ``date_bounds`` and ``facts``.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from marsad.model import (
     Attribute,
     Brief,
     Claim,
+    DateBound,
     Document,
+    DuplicateSet,
     Entity,
     Mention,
     Slot,
     Span,
+    SummarySentence,
     TimeExpr,
     TimelineEvent,
 )
@@ -76,7 +83,7 @@ def brief_to_dict(brief: Brief, include_text: bool = True) -> dict[str, Any]:
             }
             for e in brief.entities
         ],
-        "claims": [_claim(c) for c in brief.claims],
+        "claims": [_claim(c, brief.support.get(c.id)) for c in brief.claims],
         "alignments": [
             {
                 "claims": list(a.claims),
@@ -90,7 +97,31 @@ def brief_to_dict(brief: Brief, include_text: bool = True) -> dict[str, Any]:
         "timeline": [
             {"date": ev.date, "text": ev.text, "claims": list(ev.claims)} for ev in brief.timeline
         ],
+        "summary": _summary(brief),
+        "duplicates": [
+            {"canonical": s.canonical, "copies": list(s.copies), "similarity": float(s.similarity)}
+            for s in brief.duplicates
+        ],
+        "date_bounds": [
+            {"doc": b.doc, "not_before": b.not_before, "claim": b.claim, "text": b.text}
+            for b in brief.date_bounds
+        ],
+        "facts": [dict(f) for f in brief.facts],
     }
+
+
+def _summary(brief: Brief) -> list[dict[str, Any]]:
+    """Each summary sentence with its claim's span, so the words can be checked in place."""
+    claims = {c.id: c for c in brief.claims}
+    out = []
+    for s in brief.summary:
+        c = claims.get(s.claim)
+        item: dict[str, Any] = {"claim": s.claim}
+        if c is not None:
+            item.update(doc=c.doc, start=c.start, end=c.end)
+        item.update(text=c.text if c else "", support=s.support, sources=list(s.sources))
+        out.append(item)
+    return out
 
 
 def _document(d: Document, include_text: bool) -> dict[str, Any]:
@@ -171,8 +202,8 @@ def _span(s: Span | None) -> dict[str, Any] | None:
     return {"doc": s.doc, "start": s.start, "end": s.end, "text": s.text}
 
 
-def _claim(c: Claim) -> dict[str, Any]:
-    return {
+def _claim(c: Claim, support: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "id": c.id,
         "doc": c.doc,
         "start": c.start,
@@ -187,6 +218,9 @@ def _claim(c: Claim) -> dict[str, Any]:
         ],
         "mentions": [_mention(m) for m in c.mentions],
     }
+    if support is not None:
+        out["support"] = support
+    return out
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -279,6 +313,39 @@ def _reference_problems(d: dict[str, Any]) -> list[str]:
     check_claims("unique", d["unique"])
     for i, ev in enumerate(d["timeline"]):
         check_claims(f"timeline[{i}].claims", ev["claims"])
+
+    # fields added within marsad.brief/1: optional, checked where present
+    claim_text = {c["id"]: (c["doc"], c["start"], c["end"], c["text"]) for c in d["claims"]}
+
+    def check_docs(where: str, ids: list[str]) -> None:
+        for doc in ids:
+            if doc not in texts:
+                problems.append(f"{where}: unknown document {doc!r}")
+
+    for i, s in enumerate(d.get("summary", [])):
+        where = f"summary[{i}]"
+        check_claims(f"{where}.claim", [s["claim"]])
+        check_docs(f"{where}.sources", s["sources"])
+        own = claim_text.get(s["claim"])
+        if own is not None:
+            doc, start, end, text = own
+            said = (s.get("doc", doc), s.get("start", start), s.get("end", end), s["text"])
+            if said != own:
+                problems.append(f"{where}: not the exact words and span of claim {s['claim']!r}")
+        if "start" in s:
+            check_span(where, s, s.get("doc"))
+    for i, dup in enumerate(d.get("duplicates", [])):
+        check_docs(f"duplicates[{i}]", [dup["canonical"], *dup["copies"]])
+    for i, b in enumerate(d.get("date_bounds", [])):
+        check_docs(f"date_bounds[{i}].doc", [b["doc"]])
+        check_claims(f"date_bounds[{i}].claim", [b["claim"]])
+    for i, f in enumerate(d.get("facts", [])):
+        for j, src in enumerate(f["sources"]):
+            check_span(f"facts[{i}].sources[{j}]", src, src["doc"])
+            if src.get("claim") is not None:
+                check_claims(f"facts[{i}].sources[{j}].claim", [src["claim"]])
+        for j, span in enumerate(f["spans"]):
+            check_span(f"facts[{i}].spans[{j}]", span, span["doc"])
     return problems
 
 
@@ -323,6 +390,20 @@ def brief_from_dict(d: dict[str, Any], validate: bool = True) -> Brief:
         timeline=[
             TimelineEvent(ev["date"], ev["text"], list(ev["claims"])) for ev in d["timeline"]
         ],
+        support={c["id"]: c["support"] for c in d["claims"] if "support" in c},
+        summary=[
+            SummarySentence(s["claim"], s["support"], list(s["sources"]))
+            for s in d.get("summary", [])
+        ],
+        duplicates=[
+            DuplicateSet(s["canonical"], list(s["copies"]), s.get("similarity", 0.0))
+            for s in d.get("duplicates", [])
+        ],
+        date_bounds=[
+            DateBound(b["doc"], b["not_before"], b["claim"], b["text"])
+            for b in d.get("date_bounds", [])
+        ],
+        facts=[dict(f) for f in d.get("facts", [])],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from datetime import date
 
@@ -19,6 +20,39 @@ NEGATION_WORDS = frozenset(
 )
 
 MIN_CLAIM_TOKENS = 3
+
+# Lines that frame a report rather than tell its news: source and link lines, bylines,
+# credits, "read more" prompts. Matched on the normalised start of the clause.
+_BOILERPLATE_STARTS = tuple(
+    norm(w)
+    for w in (
+        "المصدر", "مصدر الخبر", "رابط الخبر", "رابط المقال", "الرابط", "رابط", "اقرأ أيضا",
+        "اقرأ أيضاً", "اقرأ المزيد", "اقرأ ايضا", "للمزيد", "المزيد", "لمزيد من المعلومات",
+        "تابعونا", "تابعوا", "شارك", "شاهد أيضا", "شاهد ايضا", "كتب:", "كتب -", "كتبت:", "بقلم",
+        "تصوير", "إعداد:", "تحرير:", "إخراج", "حقوق", "جميع الحقوق", "التاريخ:", "تاريخ النشر",
+        "آخر تحديث", "نشر في", "نشر بتاريخ", "خدمة «", "خدمة \"", "خاص بـ", "بالاتفاق مع",
+        "مراسل", "وكالات", "المحرر", "الكاتب:", "المؤلف:",
+    )
+)  # fmt: skip
+_URLISH = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.com\b", re.IGNORECASE)
+_BYLINE_SEP = re.compile(r"\s[-ـ–—]\s?|\s?[-ـ–—]\s")
+BYLINE_MAX_TOKENS = 6
+
+
+def is_boilerplate(text: str, n_tokens: int) -> bool:
+    """A source line, link, byline or credit: no claim of the news."""
+    stripped = text.strip().lstrip("*•-–—.… ").strip()
+    start = norm(stripped)
+    if any(start.startswith(p) for p in _BOILERPLATE_STARTS):
+        return True
+    if _URLISH.search(text) and n_tokens <= 12:
+        return True
+    # "ناصر الطميحي ـ الرياض"، "الرياضي ـ جدة": a name and a place, no sentence
+    parts = [p.split() for p in _BYLINE_SEP.split(stripped)]
+    if n_tokens <= BYLINE_MAX_TOKENS and len(parts) == 2 and all(0 < len(p) <= 3 for p in parts):
+        plain = not any(c.isdigit() or c in '«»":' for c in stripped)
+        return plain and not start.startswith(("و", "ف"))
+    return False
 
 
 def _clauses(text: str, sentence: Sentence) -> list[Sentence]:
@@ -73,6 +107,8 @@ def extract_claims(
             hi = bisect_left(token_starts, clause.end)
             clause_tokens = tokens[lo:hi]
             if len(clause_tokens) < MIN_CLAIM_TOKENS:
+                continue
+            if is_boilerplate(text[clause.start : clause.end], len(clause_tokens)):
                 continue
             inside = [m for m in mentions if clause.start <= m.start and m.end <= clause.end]
             times = [t for t in timexes if clause.start <= t.start and t.end <= clause.end]

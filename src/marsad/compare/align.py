@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from marsad.compare.features import ClaimFeatures, claim_features
+from marsad.compare.dating import infer_date_bounds
+from marsad.compare.features import ClaimFeatures, claim_features, document_numbers
 from marsad.compare.verdict import judge
 from marsad.model import Alignment, DocAnalysis
 
@@ -34,7 +35,11 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures) -> float:
 
 def align(analyses: list[DocAnalysis]) -> tuple[list[Alignment], list[str]]:
     """Alignments across the given documents, and the ids of the claims left unique."""
-    per_doc = [[claim_features(a, c) for c in a.claims] for a in analyses]
+    per_doc = []
+    for a in analyses:
+        numbers = document_numbers(a)
+        bound = infer_date_bounds(a)
+        per_doc.append([claim_features(a, c, numbers, bound) for c in a.claims])
     alignments: list[Alignment] = []
     aligned: set[str] = set()
     for i, j in combinations(range(len(per_doc)), 2):

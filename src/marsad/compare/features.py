@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from marsad.model import Claim, DocAnalysis, TimeExpr, Token
+from marsad.model import Claim, DateBound, DocAnalysis, TimeExpr, Token
+from marsad.text.normalise import norm
+from marsad.text.segment import _verb_like
 from marsad.text.wordlists import stopwords, synonym_map
 
 PERSON_TYPES = frozenset({"PER"})
@@ -60,6 +62,21 @@ class ClaimFeatures:
     negated: bool
     lists: list[list[str]]  # coordinated items ("تونس والمغرب والسودان"), as term keys
     quantities_by_noun: dict[str, str]  # counted noun term -> quantity ("مهاجر" -> "17")
+    # every quantity of the whole report (a figure absent from the claim may be elsewhere)
+    doc_numbers: frozenset[str] = frozenset()
+    times: tuple[TimeExpr, ...] = ()  # all explicit time expressions inside the claim
+    bound: DateBound | None = None  # for an undated report: what its text says of its date
+    negated_heads: frozenset[str] = frozenset()  # keys of the predicate under negation
+    keys: frozenset[str] = frozenset()  # predicate keys of every word of the claim
+    key_words: dict[str, str] = field(default_factory=dict)  # key -> a word it came from
+
+    def name_key(self, person: str) -> str:
+        """A person's name as the aligner's terms spell words (stem, synonyms folded)."""
+        from marsad.text.segment import strip_clitics
+
+        name = norm(self.person_names.get(person, person))
+        stem = strip_clitics(name) if " " not in name else name
+        return synonym_map().get(stem, stem)
 
 
 def quantities(tokens: list[Token]) -> list[float]:
@@ -121,13 +138,26 @@ def _format(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
-def claim_features(analysis: DocAnalysis, claim: Claim) -> ClaimFeatures:
+def document_numbers(analysis: DocAnalysis) -> frozenset[str]:
+    """Every quantity a report gives, outside its time expressions."""
+    spans = [(t.start, t.end) for t in analysis.timexes]
+    free = [t for t in analysis.tokens if not _inside(t, spans)]
+    return frozenset(_format(v) for v in quantities(free))
+
+
+def claim_features(
+    analysis: DocAnalysis,
+    claim: Claim,
+    doc_numbers: frozenset[str] | None = None,
+    bound: DateBound | None = None,
+) -> ClaimFeatures:
     starts = [t.start for t in analysis.tokens]
     lo = bisect_left(starts, claim.start)
     hi = bisect_left(starts, claim.end)
     tokens = analysis.tokens[lo:hi]
     mention_spans = [(m.start, m.end) for m in claim.mentions]
-    time_spans = [(t.start, t.end) for t in analysis.timexes if claim.start <= t.start < claim.end]
+    claim_times = [t for t in analysis.timexes if claim.start <= t.start < claim.end]
+    time_spans = [(t.start, t.end) for t in claim_times]
     stop = stopwords()
     synonyms = synonym_map()
     terms: set[str] = set()
@@ -159,6 +189,8 @@ def claim_features(analysis: DocAnalysis, claim: Claim) -> ClaimFeatures:
             term = "E:" + (m.entity or m.norm or m.text)
             terms.add(term)
             words.setdefault(term, m.text)
+    negated, heads = polarity(tokens, stop)
+    key_words = {k: t.text for t in reversed(tokens) for k in predicate_keys(t.norm)}
     return ClaimFeatures(
         claim=claim,
         published=analysis.doc.published,
@@ -168,10 +200,86 @@ def claim_features(analysis: DocAnalysis, claim: Claim) -> ClaimFeatures:
         person_names=person_names,
         numbers=frozenset(numbers),
         time=claim.time,
-        negated=claim.negated,
-        lists=coordinated_lists(text, tokens, keys, stop),
+        negated=negated,
+        lists=coordinated_lists(text, tokens, keys, stop, mention_spans),
         quantities_by_noun=counted(free, synonyms, stop),
+        doc_numbers=doc_numbers if doc_numbers is not None else frozenset(numbers),
+        times=tuple(t for t in claim_times if not t.relative)
+        or ((claim.time,) if claim.time else ()),
+        bound=bound,
+        negated_heads=heads,
+        keys=frozenset(key_words),
+        key_words=key_words,
     )
+
+
+# Negation: particles negate the predicate that follows them; verbs of denial (نفى، استبعد،
+# رفض، أنكر) negate the clause they govern ("استبعد أن يكون ..." says "لن يكون ..."). Two claims
+# oppose each other only when one negates a predicate the other states.
+_NEG_PARTICLES = frozenset(
+    norm(w)
+    for w in "لم ولم فلم لن ولن فلن لا ولا ليس وليس ليست وليست لست ليسوا عدم وعدم بعدم".split()
+)
+_DENIAL_VERBS = frozenset(
+    norm(w)
+    for w in (
+        "نفى ونفى نفت ونفت ينفي وينفي تنفي وتنفي نافيا نافية نفي ونفي استبعد واستبعد استبعدت "
+        "واستبعدت يستبعد ويستبعد تستبعد وتستبعد مستبعدا مستبعدة رفض ورفض رفضت ورفضت يرفض "
+        "ويرفض ترفض وترفض رافضا رافضة أنكر وأنكر أنكرت وأنكرت ينكر وينكر تنكر وتنكر منكرا "
+        "كذب وكذب كذبت وكذبت"
+    ).split()
+)
+# Words between a negation and what it negates: copulas, auxiliaries, complementisers.
+_NEG_SKIP = frozenset(
+    norm(w)
+    for w in (
+        "أن إن أنه إنه أنها إنها أنهم يكون تكون يكن تكن يكونوا كان كانت أي بعد قد يتم تتم "
+        "تم هناك ثمة سوى إلا فقط مطلقا قط أبدا يوجد توجد"
+    ).split()
+)
+_NOT_NEGATING_NEXT = frozenset(
+    norm(w) for w in "يزال تزال يزالون يزالان زال زالت يزل تزل سيما بد فقط شك ريب".split()
+)  # لا يزال (still), لا سيما (especially), لا بد (must), لا شك (no doubt = certainly)
+_HEAD_WORDS = 2  # content words taken as the negated predicate
+
+
+def polarity(tokens: list[Token], stop: frozenset[str]) -> tuple[bool, frozenset[str]]:
+    """Whether the claim is negative in meaning, and the keys of what it negates.
+
+    A particle (لم، لن، ليس، عدم) or a verb of denial negates what follows it; two of them
+    cancel ("لم يستبعد" is not a denial)."""
+    negations = 0
+    heads: set[str] = set()
+    for k, tok in enumerate(tokens):
+        w = tok.norm
+        if w not in _NEG_PARTICLES and w not in _DENIAL_VERBS:
+            continue
+        nxt = tokens[k + 1].norm if k + 1 < len(tokens) else ""
+        if nxt in _NOT_NEGATING_NEXT:
+            continue
+        negations += 1
+        taken = 0
+        for t in tokens[k + 1 : k + 8]:
+            if taken >= _HEAD_WORDS:
+                break
+            if t.norm in _NEG_SKIP or t.norm in stop or t.stem in stop or len(t.stem) < 2:
+                continue
+            if t.norm in _NEG_PARTICLES or t.norm in _DENIAL_VERBS:
+                break
+            heads |= predicate_keys(t.norm)
+            taken += 1
+    return negations % 2 == 1, frozenset(heads)
+
+
+def predicate_keys(word: str) -> frozenset[str]:
+    """Keys under which inflections of one word meet (يسجل / سجلت / تسجيل)."""
+    from marsad.compare.stance import skeleton
+
+    keys = {skeleton(word)}
+    for ending in ("ت", "وا", "ا"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            keys.add(skeleton(word[: -len(ending)]))
+    return frozenset(k for k in keys if len(k) >= 2)
 
 
 def _token_key(tok: Token, mentions: list, synonyms: dict[str, str]) -> str:
@@ -185,23 +293,80 @@ def _is_conjunct(tok: Token) -> bool:
     return tok.norm.startswith("و") and tok.stem != tok.norm and len(tok.stem) >= 2
 
 
+# Quantifiers and other words that head a phrase rather than name an item of a list.
+_NOT_ITEMS = frozenset(
+    norm(w)
+    for w in (
+        "عدد عددا عددًا عدة بعض كل جميع معظم أغلب غالبية مختلف كافة سائر نحو قرابة حوالي "
+        "أكثر أقل أبرز أحد إحدى جانب إضافة أنه إنه أنها إنها أنهم"
+    ).split()
+)
+
+
+_PRONOUN_PREPS = frozenset(
+    norm(w) for w in "معه معها معهم معهما له لها لهم لهما فيه فيها عليه عليها عنه عنها".split()
+)
+
+
+def _item_like(tokens: list[Token], i: int, mention_spans: list[tuple[int, int]]) -> bool:
+    """A list item is a name or a noun: not a verb ("وعقد"، "وأشعرت"، "ونقلتهم"), a
+    quantifier ("وعدد من") or a number."""
+    tok = tokens[i]
+    bare = tok.norm[1:] if tok.norm.startswith("و") and len(tok.norm) > 2 else tok.norm
+    if any(s < tok.end and tok.start < e for s, e in mention_spans):
+        # a name, unless it has a verb's ending (وأشعرت، وقالوا) the tagger took for one
+        return not (len(bare) >= 5 and bare.endswith(("ت", "وا", "ون")) and _verb_like(bare))
+    if bare in _NOT_ITEMS or tok.stem in _NOT_ITEMS or not bare.isalpha():
+        return False
+    if bare.startswith("ال"):
+        return True
+    if _verb_like(bare) or _form_iv_perfect(bare):
+        return False
+    for suffix in ("هما", "هم", "ها", "ه"):  # a verb with its object: نقلتهم، يزورها
+        if bare.endswith(suffix) and len(bare) - len(suffix) >= 4:
+            if _verb_like(bare[: -len(suffix)]):
+                return False
+            break
+    if len(bare) == 3 and i + 1 < len(tokens):
+        # a short perfect verb opens a clause with its subject or a pronoun after it:
+        # "... السفير وعقد معه اجتماعاً"، "وزار الوزير"
+        nxt = tokens[i + 1]
+        if nxt.norm in _PRONOUN_PREPS or nxt.norm.startswith("ال") or _inside(nxt, mention_spans):
+            return False
+    return True
+
+
+def _form_iv_perfect(w: str) -> bool:
+    """أعلن، أكد، اطلع: four letters, an alif first and no long vowel after it."""
+    return len(w) == 4 and w[0] == "ا" and not any(c in "اوىي" for c in w[1:])
+
+
 def coordinated_lists(
-    text: str, tokens: list[Token], keys: list[str], stop: frozenset[str]
+    text: str,
+    tokens: list[Token],
+    keys: list[str],
+    stop: frozenset[str],
+    mention_spans: list[tuple[int, int]] | None = None,
 ) -> list[list[str]]:
-    """Chains of items joined by the conjunction و (or a comma), each item by its key."""
+    """Chains of items joined by the conjunction و (or a comma), each item by its key.
+
+    Items are names and nouns: a verb after و opens a new clause ("... السفير وعقد معه")
+    and a quantifier heads a phrase ("وعدد من المسؤولين"); either ends the chain."""
+    spans = mention_spans or []
     lists: list[list[str]] = []
     chain: list[str] = []
     for i in range(1, len(tokens)):
         prev, tok = tokens[i - 1], tokens[i]
         gap = text[prev.end : tok.start]
         broken = gap.strip() not in ("", ",", "،") or tok.norm in stop or tok.stem in stop
+        broken = broken or not _item_like(tokens, i, spans)
         if broken:
             if len(chain) >= 2:
                 lists.append(chain)
             chain = []
             continue
         if _is_conjunct(tok) and keys[i] != keys[i - 1]:
-            if not chain and prev.norm not in stop:
+            if not chain and prev.norm not in stop and _item_like(tokens, i - 1, spans):
                 chain = [keys[i - 1]]
             if chain:
                 chain.append(keys[i])

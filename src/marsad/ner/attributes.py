@@ -425,6 +425,16 @@ def parse_chain(s: Stream, i: int) -> Chain | None:
             joined, comma = sep == "joined", sep == "comma"
         nxt = title_at(s, k)
         if joined and nxt is not None:
+            if (
+                nxt.clitic
+                and s.norms[k][:1] == "و"
+                and nxt.value.kind != "role"
+                and prev.cue.kind == "role"
+            ):
+                # "... مدير دائرة إعلام دبي وسمو الشيخ أحمد": an honorific or a rank joined
+                # by "and" to a role opens the next person of a list; roles join roles
+                # (وزير الخارجية ونائب رئيس الوزراء فلان)
+                break
             if nxt.value.kind == "role":
                 if prev.cue.pre and prev.j == prev.cue_j:
                     merged = parse_unit(s, nxt)

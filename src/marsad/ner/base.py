@@ -17,6 +17,11 @@ from marsad.text.normalise import norm
 ENTITY_TYPES = ("PER", "ORG", "LOC", "GPE", "NORP", "TITLE", "MISC")
 
 
+class TaggerError(ValueError):
+    """The configured entity tagger cannot be used (a bad model directory or setting); the
+    message says why in one line."""
+
+
 class Tagger(Protocol):
     def tag(
         self, doc_id: str, text: str, sentences: list[Sentence], tokens: list[Token]

@@ -24,7 +24,9 @@ proclitics). Cost: a few dictionary lookups per token.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marsad.model import Mention, Sentence, Token
@@ -48,6 +50,7 @@ from marsad.ner.lexicons import (
     Stream,
     load,
 )
+from marsad.text.normalise import normalise_char
 from marsad.text.segment import tokenize
 
 _LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z.&-]{1,9}$")
@@ -74,6 +77,8 @@ CONF_FAMILY_NAME = 0.8
 CONF_GIVEN_NAME = 0.75
 CONF_PLACE_CUE = 0.8
 CONF_UNKNOWN_ACRONYM = 0.6
+# the types of rule mentions a learned mention may replace when they are weak readings
+_LEARNED_OVER = frozenset({"PER", "ORG", "GPE", "LOC"})
 
 
 @dataclass
@@ -85,6 +90,7 @@ class _Found:
     key: str
     conf: float = 1.0
     acronym_of: str | None = None
+    strong: bool = False  # a reading a learned tagger does not override
 
 
 class RuleTagger:
@@ -101,11 +107,18 @@ class RuleTagger:
         text: str,
         sentences: list[Sentence] | None = None,
         tokens: list[Token] | None = None,
+        learned: Sequence[Mention] = (),
     ) -> list[Mention]:
+        """Mentions of ``text``. ``learned`` are mentions from a learned tagger (over the same
+        tokens): each one that overlaps none of the first pass's is taken in as found there,
+        so the later passes (names found again, acronyms, anaphors) and the attributes treat
+        it like the rules' own."""
         if tokens is None:
             tokens = tokenize(text)
         s = Stream(text, tokens, self.lex)
         found = self._first_pass(s)
+        if learned:
+            found = self._merge_learned(s, found, learned)
         found = self._acronyms(s, found)
         found = self._repeats(s, found)
         found = self._anaphors(s, found)
@@ -136,13 +149,37 @@ class RuleTagger:
         if org is not None:
             rank = 5 if org.known else 2
             cands.append(
-                (org.j, rank, _Found("ORG", i, org.j, org.clitic, org.key, 1.0, org.acronym_of))
+                (
+                    org.j,
+                    rank,
+                    _Found(
+                        "ORG",
+                        i,
+                        org.j,
+                        org.clitic,
+                        org.key,
+                        1.0,
+                        org.acronym_of,
+                        strong=org.known or org.acronym_of is not None,
+                    ),
+                )
             )
         place = s.place(i)
         if place is not None:
             rank = 1 if place.value.weak else 4
             cands.append(
-                (place.j, rank, _Found(place.value.type, i, place.j, place.clitic, place.key))
+                (
+                    place.j,
+                    rank,
+                    _Found(
+                        place.value.type,
+                        i,
+                        place.j,
+                        place.clitic,
+                        place.key,
+                        strong=not place.value.weak,
+                    ),
+                )
             )
         nat = s.nationality(i)
         if nat is not None:
@@ -167,7 +204,7 @@ class RuleTagger:
             known = lex.latin_acronyms.get(tok.text.replace(".", "").lower())
             key = tok.text.replace(".", "").lower()
             if known is not None:
-                out.append(_Found("ORG", i, i + 1, 0, key, 1.0, known.key))
+                out.append(_Found("ORG", i, i + 1, 0, key, 1.0, known.key, strong=True))
             else:
                 out.append(_Found("ORG", i, i + 1, 0, key, CONF_UNKNOWN_ACRONYM))
             return i + 1
@@ -223,7 +260,18 @@ class RuleTagger:
             key = " ".join([unit.cue_key, *s.norms[unit.cue_j : plain_j]])
             out.append(_Found("TITLE", unit.i, plain_j, unit.clitic, key))
             for sub in unit.comp.subs:
-                out.append(_Found(sub.type, sub.i, sub.j, sub.clitic, sub.key, 1.0, sub.acronym_of))
+                out.append(
+                    _Found(
+                        sub.type,
+                        sub.i,
+                        sub.j,
+                        sub.clitic,
+                        sub.key,
+                        1.0,
+                        sub.acronym_of,
+                        strong=True,
+                    )
+                )
             if unit.nat is not None:
                 nat = unit.nat
                 out.append(_Found("NORP", nat.i, nat.j, nat.clitic, nat.value.key))
@@ -233,8 +281,54 @@ class RuleTagger:
         if name is None:
             return chain.j
         i, j = name
-        out.append(_Found("PER", i, j, 0, " ".join(s.norms[i:j]), CONF_CUE_PERSON))
+        out.append(_Found("PER", i, j, 0, " ".join(s.norms[i:j]), CONF_CUE_PERSON, strong=True))
         return j
+
+    # --- mentions of a learned tagger ---------------------------------------------------
+
+    @staticmethod
+    def _merge_learned(s: Stream, found: list[_Found], learned: Sequence[Mention]) -> list[_Found]:
+        """Take in the learned mentions, as whole tokens (the span may leave out a proclitic
+        of its first token, as rule spans do). A learned mention overlapping rule mentions
+        replaces them when they are all weak readings (an organisation built from a cue
+        word, a place only a cue or ANERGazet suggests, a person from a given name alone);
+        a strong rule mention (a title, nationality, known name or acronym, a name inside or
+        after a title phrase, whose end the rules judge word by word: "اللواء أرولدو لاثارو
+        زار" stops before the verb) or one with exactly the learned span stays, and the
+        learned one goes."""
+        if not s.n:
+            return found
+        owner: list[_Found | None] = [None] * s.n
+        for f in found:
+            for k in range(f.i, f.j):
+                owner[k] = f
+        starts = [t.start for t in s.toks]
+        dropped: set[int] = set()
+        added: list[_Found] = []
+        for m in learned:
+            i = bisect.bisect_right(starts, m.start) - 1
+            if i < 0 or m.start >= s.toks[i].end:
+                continue  # starts outside every token
+            j = bisect.bisect_left(starts, m.end)
+            if j <= i or s.toks[j - 1].end < m.end:
+                continue
+            over = {id(f): f for f in owner[i:j] if f is not None}
+            if any(
+                f.strong or (f.i, f.j) == (i, j) or f.type not in _LEARNED_OVER
+                for f in over.values()
+            ):
+                continue
+            if any(f.i < i or f.j > j for f in over.values()):
+                # a weak rule mention reaching past the learned one: keep both apart
+                continue
+            dropped.update(over)
+            head = s.toks[i].text[: m.start - s.toks[i].start]
+            clitic = sum(1 for ch in head if normalise_char(ch))
+            new = _Found(m.type, i, j, clitic, m.norm, m.confidence)
+            added.append(new)
+            for k in range(i, j):
+                owner[k] = new
+        return [f for f in found if id(f) not in dropped] + added
 
     # --- acronyms -----------------------------------------------------------------------
 

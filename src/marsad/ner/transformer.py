@@ -32,7 +32,7 @@ from typing import Any
 
 from marsad.model import Mention, Sentence, Token
 from marsad.ner.attributes import attach_attributes
-from marsad.ner.base import mention_norm
+from marsad.ner.base import TaggerError, mention_norm
 from marsad.text.segment import split_sentences
 
 ENV_VAR = "MARSAD_NER_MODEL"
@@ -73,7 +73,7 @@ _WEIGHT_FILES = (
 )
 
 
-class TransformerModelError(ValueError):
+class TransformerModelError(TaggerError):
     """The model directory cannot be used: missing, not a token-classification model, or
     ``transformers``/``torch`` are not installed."""
 

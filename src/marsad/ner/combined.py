@@ -1,0 +1,79 @@
+"""The default tagger: the CRF's names, the rules' titles, nationalities and attributes.
+
+The rule tagger (``rules.py``) is precise on what its lexicons and cue words cover (titles and
+ranks, nationalities, known organisations and places, acronyms taught by brackets, persons
+after a title) and blind elsewhere; the CRF (``crf.py``, trained on ANERcorp) finds names no
+list knows, but has no TITLE or NORP type and attaches nothing. So the rules run as usual and
+the CRF's PER / ORG / LOC mentions that overlap none of the rules' first-pass mentions join
+them before the rules' later passes: a person the CRF found is then found again by family
+name in the same document, gets the titles and nationalities before it, and links across
+documents like a rule mention. A rule mention stays where it is a strong reading (a title,
+a nationality, a known name or acronym) and gives way to a CRF name over it where it is a
+weak one (see ``RuleTagger._merge_learned``). A CRF mention below ``min_confidence`` (its
+lowest per-token marginal probability) is left out.
+
+Only the CRF's first pass runs here (``passes``): on ANERcorp dev the combined tagger scores
+the same with one pass as with two (entity-F1 0.611 and 0.613, against 0.458 for the rules
+alone; ANERcorp does not count as names much of what the rules tag, such as الجيش اللبناني or
+مجلس الوزراء, so these are below the CRF's own 0.757), and one pass keeps the pipeline well
+above 50 articles a second on one core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from marsad.model import Mention, Sentence, Token
+from marsad.ner.crf import CrfTagger
+from marsad.ner.rules import RuleTagger
+from marsad.text.segment import split_sentences, tokenize
+
+LEARNED_TYPES = frozenset({"PER", "ORG", "LOC"})
+# entity-F1 on ANERcorp dev by threshold (one pass): 0 0.613, 0.5 0.611, 0.7 0.599; 0.5 keeps
+# out the CRF's coin-flip names at no measurable cost
+MIN_CONFIDENCE = 0.5
+PASSES = 1
+
+
+class CombinedTagger:
+    """Implements ``marsad.ner.base.Tagger``: ``RuleTagger`` fed with ``CrfTagger``'s names."""
+
+    name = "crf+rules"
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        types: frozenset[str] = LEARNED_TYPES,
+        min_confidence: float = MIN_CONFIDENCE,
+        rules: RuleTagger | None = None,
+        crf: CrfTagger | None = None,
+        passes: int = PASSES,
+    ) -> None:
+        self.rules = rules or RuleTagger()
+        self.crf = crf or CrfTagger(model_path, passes=passes)
+        self.types = types
+        self.min_confidence = min_confidence
+
+    def load(self) -> None:
+        """Load the CRF model now rather than on first use."""
+        self.crf.load()
+
+    def tag(
+        self,
+        doc_id: str,
+        text: str,
+        sentences: list[Sentence] | None = None,
+        tokens: list[Token] | None = None,
+    ) -> list[Mention]:
+        if tokens is None:
+            tokens = tokenize(text)
+        if not tokens:
+            return []
+        if sentences is None:
+            sentences = split_sentences(text)
+        learned = [
+            m
+            for m in self.crf.tag(doc_id, text, sentences, tokens)
+            if m.type in self.types and m.confidence >= self.min_confidence
+        ]
+        return self.rules.tag(doc_id, text, sentences, tokens, learned=learned)
