@@ -193,3 +193,23 @@ def test_name_without_fathers_stays_apart_when_two_fathers_are_named() -> None:
     # a longer chain of the same fathers is still the same person
     same = link([per("a", "خالد بن سعد بن فهد العتيبي"), per("b", "خالد بن سعد العتيبي")])
     assert len(same) == 1
+
+
+@pytest.mark.parametrize(
+    ("spaced", "joined"),
+    [
+        ("عبد الفتاح السيسي", "عبدالفتاح السيسي"),
+        ("أحمد أبو زيد", "أحمد أبوزيد"),
+        ("فيصل بن عبد العزيز", "فيصل بن عبدالعزيز"),
+    ],
+)
+def test_compound_names_with_or_without_a_space_are_one_person(spaced: str, joined: str) -> None:
+    entities = link([per("a", spaced), per("b", joined)])
+    assert len(entities) == 1, [(e.name, [m.text for m in e.mentions]) for e in entities]
+
+
+def test_compound_family_name_alone_links_to_its_bearer() -> None:
+    entities = link([per("a", "أحمد أبو زيد"), per("b", "أبوزيد"), per("c", "محمد زيد")])
+    bearer = entity_of(entities, "PER", "أحمد أبو زيد")
+    assert {m.text for m in bearer.mentions} == {"أحمد أبو زيد", "أبوزيد"}
+    assert len(entities) == 2

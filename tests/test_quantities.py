@@ -43,3 +43,38 @@ def test_three_to_ten_precede_the_noun() -> None:
     digits = _counted("انتشلت فرق الإنقاذ 7 مهاجرين من المياه")
     assert words == digits
     assert "7" in words.values()
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("انقلب قارب يقل أكثر من 600 شخص قبالة السواحل الليبية", "more"),
+        ("انقلب قارب يقل نحو 700 شخص قبالة السواحل الليبية", "about"),
+        ("انقلب قارب يقل ما يزيد على 600 شخص قبالة السواحل", "more"),
+        ("وصل عدد المصابين إلى أقل من 30 مصابا في الحادث", "less"),
+        ("انقلب قارب يقل 700 شخص قبالة السواحل الليبية", ""),
+    ],
+)
+def test_hedges_on_figures(text: str, hedge: str) -> None:
+    from marsad.compare.features import counted_with_hedges
+
+    by_noun, hedges = counted_with_hedges(tokenize(text), synonym_map(), stopwords())
+    assert by_noun, text
+    assert list(hedges.values())[0] == hedge
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compatible"),
+    [
+        (("600", "more"), ("700", "about"), True),
+        (("400", "about"), ("370", ""), True),
+        (("600", "about"), ("500", "about"), False),
+        (("17", ""), ("21", ""), False),
+        (("30", "less"), ("25", ""), True),
+        (("30", "less"), ("45", "more"), False),
+    ],
+)
+def test_hedged_figures_compatible(a: tuple, b: tuple, compatible: bool) -> None:
+    from marsad.compare.features import figures_compatible
+
+    assert figures_compatible(a[0], a[1], b[0], b[1]) is compatible

@@ -69,6 +69,27 @@ _NOT_NEGATING_NEXT = frozenset(
     norm(w) for w in "يزال تزال يزالون يزالان زال زالت يزل تزل سيما بد فقط".split()
 )
 _HOWEVER_NEXT = frozenset(norm(w) for w in "أن إن أنه إنه أنها إنها".split())
+# "لن نألو جهداً"، "لم يدخر وسعاً"، "لا توفر جهداً": to spare no effort is a promise, not a denial.
+_SPARE_VERBS = frozenset(norm(p + v) for p in "يتنأ" for v in ("لو", "ألو", "دخر", "وفر", "بخل"))
+_EFFORT_WORDS = ("جهد", "وسع")
+
+
+_CONDITIONAL_BEFORE = frozenset(norm(w) for w in "ما إن إذا لو وإن وإذا ولو فإن فإذا".split())
+
+
+def conditional_negation(tokens: list[Token], k: int) -> bool:
+    """ "ما لم" (unless), "إن لم" / "إذا لم" (if not): a condition, not a denial of the claim."""
+    return k > 0 and tokens[k].norm in ("لم", "لا") and tokens[k - 1].norm in _CONDITIONAL_BEFORE
+
+
+def spares_no_effort(tokens: list[Token], k: int) -> bool:
+    """The negation at ``k`` belongs to "spare no effort"."""
+    if k + 2 >= len(tokens) or tokens[k + 1].norm not in _SPARE_VERBS:
+        return False
+    return any(
+        t.norm.startswith(_EFFORT_WORDS) or t.stem.startswith(_EFFORT_WORDS)
+        for t in tokens[k + 2 : k + 4]
+    )
 
 
 def is_negated(tokens: list[Token]) -> bool:
@@ -79,6 +100,8 @@ def is_negated(tokens: list[Token]) -> bool:
         if following in _NOT_NEGATING_NEXT:
             continue
         if t.norm in ("غير", "وغير") and following in _HOWEVER_NEXT:
+            continue
+        if spares_no_effort(tokens, k) or conditional_negation(tokens, k):
             continue
         return True
     return False

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
+from marsad.claims.extract import conditional_negation, spares_no_effort
 from marsad.model import Claim, DateBound, DocAnalysis, TimeExpr, Token
 from marsad.text.normalise import norm
 from marsad.text.segment import _verb_like
@@ -66,7 +67,10 @@ class ClaimFeatures:
     doc_numbers: frozenset[str] = frozenset()
     times: tuple[TimeExpr, ...] = ()  # all explicit time expressions inside the claim
     bound: DateBound | None = None  # for an undated report: what its text says of its date
-    negated_heads: frozenset[str] = frozenset()  # keys of the predicate under negation
+    negated_heads: frozenset[str] = frozenset()
+    hedge_by_noun: dict[str, str] = field(
+        default_factory=dict
+    )  # "more" | "less" | "about" | ""  # keys of the predicate under negation
     keys: frozenset[str] = frozenset()  # predicate keys of every word of the claim
     key_words: dict[str, str] = field(default_factory=dict)  # key -> a word it came from
 
@@ -81,12 +85,12 @@ class ClaimFeatures:
 
 def quantities(tokens: list[Token]) -> list[float]:
     """Quantities written with digits and scale words ("10 آلاف", "مليون و300 ألف", "1.3 مليون")."""
-    return [value for value, _ in _scan_quantities(tokens)]
+    return [value for value, _, _ in _scan_quantities(tokens)]
 
 
-def _scan_quantities(tokens: list[Token]) -> list[tuple[float, int]]:
-    """Each quantity with the index of the token after it."""
-    out: list[tuple[float, int]] = []
+def _scan_quantities(tokens: list[Token]) -> list[tuple[float, int, int]]:
+    """Each quantity with the index of the token after it and of its first token."""
+    out: list[tuple[float, int, int]] = []
     last_end = -1
     i = 0
     while i < len(tokens):
@@ -97,9 +101,9 @@ def _scan_quantities(tokens: list[Token]) -> list[tuple[float, int]]:
         joined = last_end == i and tokens[i].norm.startswith("و")
         joined = joined or (last_end == i - 1 and tokens[i - 1].norm == "و")
         if out and joined:
-            out[-1] = (out[-1][0] + value, end)  # "مليون و300 ألف": one quantity
+            out[-1] = (out[-1][0] + value, end, out[-1][2])  # "مليون و300 ألف": one quantity
         else:
-            out.append((value, end))
+            out.append((value, end, i))
         last_end = i = end
     return out
 
@@ -190,6 +194,7 @@ def claim_features(
             terms.add(term)
             words.setdefault(term, m.text)
     negated, heads = polarity(tokens, stop)
+    by_noun, hedges = counted_with_hedges(free, synonyms, stop)
     key_words = {k: t.text for t in reversed(tokens) for k in predicate_keys(t.norm)}
     return ClaimFeatures(
         claim=claim,
@@ -202,7 +207,8 @@ def claim_features(
         time=claim.time,
         negated=negated,
         lists=coordinated_lists(text, tokens, keys, stop, mention_spans),
-        quantities_by_noun=counted(free, synonyms, stop),
+        quantities_by_noun=by_noun,
+        hedge_by_noun=hedges,
         doc_numbers=doc_numbers if doc_numbers is not None else frozenset(numbers),
         times=tuple(t for t in claim_times if not t.relative)
         or ((claim.time,) if claim.time else ()),
@@ -246,29 +252,41 @@ _HEAD_WORDS = 2  # content words taken as the negated predicate
 def polarity(tokens: list[Token], stop: frozenset[str]) -> tuple[bool, frozenset[str]]:
     """Whether the claim is negative in meaning, and the keys of what it negates.
 
-    A particle (لم، لن، ليس، عدم) or a verb of denial negates what follows it; two of them
-    cancel ("لم يستبعد" is not a denial)."""
-    negations = 0
+    A particle (لم، لن، ليس، عدم) or a verb of denial negates what follows it. A negation that
+    governs another cancels it ("لم يستبعد" is not a denial); separate negations in one claim
+    ("نفى فريد تناوله ...: «لم أتناول ...»") do not."""
+    negated = False
     heads: set[str] = set()
+    cancelled_at = -1
     for k, tok in enumerate(tokens):
-        w = tok.norm
-        if w not in _NEG_PARTICLES and w not in _DENIAL_VERBS:
+        if not _is_negation(tok):
             continue
         nxt = tokens[k + 1].norm if k + 1 < len(tokens) else ""
-        if nxt in _NOT_NEGATING_NEXT:
+        if nxt in _NOT_NEGATING_NEXT or k == cancelled_at:
             continue
-        negations += 1
+        if spares_no_effort(tokens, k) or conditional_negation(tokens, k):
+            continue
         taken = 0
-        for t in tokens[k + 1 : k + 8]:
+        for j in range(k + 1, min(k + 8, len(tokens))):
+            t = tokens[j]
             if taken >= _HEAD_WORDS:
                 break
             if t.norm in _NEG_SKIP or t.norm in stop or t.stem in stop or len(t.stem) < 2:
                 continue
-            if t.norm in _NEG_PARTICLES or t.norm in _DENIAL_VERBS:
+            if _is_negation(t):
+                if taken == 0:  # the negation governs another: the two cancel
+                    cancelled_at = j
                 break
             heads |= predicate_keys(t.norm)
             taken += 1
-    return negations % 2 == 1, frozenset(heads)
+        if cancelled_at > k:
+            continue
+        negated = True
+    return negated, frozenset(heads) if negated else frozenset()
+
+
+def _is_negation(tok: Token) -> bool:
+    return tok.norm in _NEG_PARTICLES or tok.norm in _DENIAL_VERBS
 
 
 def predicate_keys(word: str) -> frozenset[str]:
@@ -377,19 +395,75 @@ def coordinated_lists(
 
 def counted(tokens: list[Token], synonyms: dict[str, str], stop: frozenset[str]) -> dict[str, str]:
     """Each quantity keyed by the noun it counts (the first content word after it)."""
+    return counted_with_hedges(tokens, synonyms, stop)[0]
+
+
+def counted_with_hedges(
+    tokens: list[Token], synonyms: dict[str, str], stop: frozenset[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``counted``, and for each noun the hedge on its figure ("more", "less", "about", "")."""
     out: dict[str, str] = {}
-    for value, end in _scan_quantities(tokens):
-        start = end - 1
-        if value <= _FOLLOWS_NOUN and _bare(tokens[start]) in _UNITS and start > 0:
-            noun = tokens[start - 1]
-            if noun.norm not in stop and not _NUMBER.match(noun.norm):
-                out.setdefault(synonyms.get(noun.stem) or noun.stem, _format(value))
+    hedges: dict[str, str] = {}
+    for value, end, start in _scan_quantities(tokens):
+        last = end - 1
+        noun_tok = None
+        if value <= _FOLLOWS_NOUN and _bare(tokens[last]) in _UNITS and last > 0:
+            prev = tokens[last - 1]
+            if prev.norm not in stop and not _NUMBER.match(prev.norm):
+                noun_tok = prev
+        else:
+            for tok in tokens[end : end + 2]:
+                if tok.norm not in stop and not _NUMBER.match(tok.norm):
+                    noun_tok = tok
+                    break
+        if noun_tok is None:
             continue
-        for tok in tokens[end : end + 2]:
-            if tok.norm not in stop and not _NUMBER.match(tok.norm):
-                out.setdefault(synonyms.get(tok.stem) or tok.stem, _format(value))
-                break
-    return out
+        noun = synonyms.get(noun_tok.stem) or noun_tok.stem
+        if noun not in out:
+            out[noun] = _format(value)
+            hedges[noun] = hedge_before(tokens, start)
+    return out, hedges
+
+
+# Words before a figure that make it a bound or an estimate: "أكثر من 600", "نحو 700".
+_HEDGES = {
+    "more": ("اكثر من", "ما يزيد على", "ما يزيد عن", "يزيد على", "يزيد عن", "ازيد من", "فوق"),
+    "less": ("اقل من", "ما يقل عن", "ما يصل الى", "يصل الى", "حتى"),
+    "about": ("نحو", "قرابه", "حوالي", "زهاء", "ما يقارب", "يقارب", "ما يقرب من", "تقريبا"),
+}
+_HEDGE_WORDS = {
+    kind: tuple(tuple(norm(p).split(" ")) for p in phrases) for kind, phrases in _HEDGES.items()
+}
+APPROXIMATION = 0.075  # "نحو 400" covers 370..430
+
+
+def hedge_before(tokens: list[Token], start: int) -> str:
+    for kind, phrases in _HEDGE_WORDS.items():
+        for words in phrases:
+            lo = start - len(words)
+            if lo < 0:
+                continue
+            window = tokens[lo:start]
+            if all(t.norm == w or t.stem == w for t, w in zip(window, words, strict=True)):
+                return kind
+    return ""
+
+
+def figure_range(value: float, hedge: str) -> tuple[float, float]:
+    """The values a hedged figure allows."""
+    if hedge == "more":
+        return value, float("inf")
+    if hedge == "less":
+        return 0.0, value
+    if hedge == "about":
+        return value * (1 - APPROXIMATION), value * (1 + APPROXIMATION)
+    return value, value
+
+
+def figures_compatible(qa: str, ha: str, qb: str, hb: str) -> bool:
+    lo_a, hi_a = figure_range(float(qa), ha)
+    lo_b, hi_b = figure_range(float(qb), hb)
+    return lo_a <= hi_b and lo_b <= hi_a
 
 
 def _inside(tok: Token, spans: list[tuple[int, int]]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from marsad.compare.features import ClaimFeatures
+from marsad.compare.features import ClaimFeatures, figures_compatible
 from marsad.model import TimeExpr
 
 # A claim "adds detail" when the other side has this many content terms it lacks.
@@ -47,7 +47,10 @@ def _differing_figures(a: ClaimFeatures, b: ClaimFeatures) -> list[str]:
     differing = []
     for noun in sorted(a.quantities_by_noun.keys() & b.quantities_by_noun.keys()):
         qa, qb = a.quantities_by_noun[noun], b.quantities_by_noun[noun]
-        if qa != qb and (qa not in b.doc_numbers or qb not in a.doc_numbers):
+        ha, hb = a.hedge_by_noun.get(noun, ""), b.hedge_by_noun.get(noun, "")
+        if figures_compatible(qa, ha, qb, hb):
+            continue  # "أكثر من 600" / "نحو 700"
+        if qa not in b.doc_numbers or qb not in a.doc_numbers:
             differing.append(f"{qa} / {qb}")
     if differing:
         return differing

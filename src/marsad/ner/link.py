@@ -27,6 +27,7 @@ they are stable for the same set of documents.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -85,6 +86,15 @@ class _Sets:
             self.parent[hi] = lo
 
 
+_COMPOUND_HEAD = re.compile(r"(?:(?<= )|^)(عبد|ابو) (?=\S)")
+
+
+def joined_compounds(name: str) -> str:
+    """Compound names written with or without a space are one name: عبد الفتاح = عبدالفتاح,
+    أبو زيد = أبوزيد (keys are normalised, so أبو is ابو)."""
+    return _COMPOUND_HEAD.sub(r"\1", name)
+
+
 def _canonical(lex: Lexicons, fam: str, key: str) -> tuple[str, bool]:
     """The lexicon's canonical key for a name, and whether the lexicon knew it."""
     if fam == "PLACE":
@@ -110,7 +120,8 @@ def link(mentions: Iterable[Mention], lexicons: Lexicons | None = None) -> list[
 
     for idx, m in enumerate(items):
         fam = _family(m.type)
-        canon, known = _canonical(lex, fam, m.norm)
+        key = joined_compounds(m.norm) if fam == "PER" else m.norm
+        canon, known = _canonical(lex, fam, key)
         node = (fam, canon)
         sets.add(node)
         node_of[idx] = node
