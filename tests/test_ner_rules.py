@@ -290,3 +290,30 @@ def test_definite_head_refers_back_to_the_organisation(tagger: RuleTagger) -> No
     assert find(ms, "ORG", "الوزارة").norm == norm("وزارة الصحة الأردنية")
     # "القوة" alone (force) is a common noun
     assert not [m for m in ms if m.text == "القوة"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأجرى وزير الخارجية محادثات مع نظيره الأردني في عمان.",
+        "وقال إن الوزير الجديد يدرك حجم التحديات التي تواجه القطاع.",
+        "وأوضح أن مهام الأمين العام تتلخص في التنسيق بين الإدارات.",
+        "وأكد المدير حاليا أن العمل مستمر في المشروع.",
+        "وقال الرئيس يستعرض التقرير أمام المجلس غدا.",
+    ],
+)
+def test_a_common_word_after_a_title_is_no_person(tagger: RuleTagger, text: str) -> None:
+    assert not [m.text for m in tag(tagger, text) if m.type == "PER"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال رئيس الوزراء الأردني بشر الخصاونة إن الحكومة ماضية.", "بشر الخصاونة"),
+        ("وأكد وزير الإسكان الجديد ماجد الحقيل أن البرنامج سيستمر.", "ماجد الحقيل"),
+        ("وافتتح الشيخ راشد بن محمد بن راشد آل مكتوم المعرض أمس.", "راشد بن محمد بن راشد آل مكتوم"),
+        ("واستقبل الأمير سلطان بن سلمان بن عبدالعزيز الوفد.", "سلطان بن سلمان بن عبدالعزيز"),
+    ],
+)
+def test_real_names_after_titles_are_found_whole(tagger: RuleTagger, text: str, name: str) -> None:
+    assert [m.text for m in tag(tagger, text) if m.type == "PER"] == [name]

@@ -61,6 +61,9 @@ NAME_PARTICLES = {
 _DOCTOR = TitleCue("title", True, False, False, False, False, False)
 _MAX_COMPLEMENT = 9
 _MAX_NAME_UNITS = 3
+_MAX_LINEAGE_UNITS = 6
+_FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})
+_LINEAGE = frozenset({"بن", "ابن", "بنت", "ال"})
 _LOOKBACK_CHARS = 320
 _LOOKBACK_TOKENS = 30
 _COMPOUND_SECONDS = {"الدين", "الله", "الرحمن", "الاسلام"}  # صلاح الدين، نصر الله
@@ -164,7 +167,10 @@ def title_at(s: Stream, i: int) -> Hit[TitleCue] | None:
         end = s.toks[i].end
         if s.text[end : end + 1] == "." and (i + 1 == s.n or s.joined[i + 1]):
             return Hit(i, i + 1, _DOCTOR, 0, "الدكتور")
-    return s.title(i)
+    hit = s.title(i)
+    if hit is not None and hit.j < s.n and s.joined[hit.j] and s.norms[hit.j] in _FATHER_LINKS:
+        return None  # "سلطان بن سلمان": a name with its father's, not the title sultan
+    return hit
 
 
 def _definite_nat(s: Stream, k: int) -> Hit[Nationality] | None:
@@ -472,6 +478,21 @@ def parse_chain(s: Stream, i: int) -> Chain | None:
     return Chain(units, k, comma_nat, open=joined and k < s.n)
 
 
+def _family_name_follows(s: Stream, k: int) -> bool:
+    """Token ``k`` is followed, in the same phrase, by a word that reads as a family name
+    ("بشر الخصاونة"), so a common-looking word at ``k`` is a given name after all."""
+    j = k + 1
+    if j >= s.n or not s.joined[j] or s.is_stop(j):
+        return False
+    w = s.norms[j]
+    if w in s.lex.never_names or w in s.lex.modifiers or title_at(s, j) is not None:
+        return False
+    if w in s.lex.name_parts or w in s.lex.first_names:
+        return True
+    # a definite word that does not end like an adjective or a plural (الخارجية، المسؤولين)
+    return s.definite(j) and not w.endswith(("يه", "ات", "ون", "ين", "ي"))
+
+
 def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
     lex = s.lex
     w = s.norms[k]
@@ -489,6 +510,12 @@ def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
         return True
     if len(w) < 2 or w in lex.title_words:
         return False
+    if w in lex.never_names:  # محادثات، يدرك، جديد: a common word, unless a name follows it
+        return _family_name_follows(s, k)
+    if len(w) >= 5 and w.startswith(("تت", "تست")):
+        return False  # a verb in the present (تتلخص، تستعد), not a name
+    if len(w) >= 5 and w.startswith(("يت", "يست")) and not _family_name_follows(s, k):
+        return False  # يتابع، يستقبل; but يتسحاق رابين-like names keep their family name
     if w.startswith("و") and len(w) > 3:
         return False  # وإدارة، وأبي: a conjunction (given names in و are listed)
     if _pronoun_suffix(s, k) or (cue is not None and cue.prof):
@@ -518,7 +545,10 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
     while j < s.n and s.joined[j]:
         w = s.norms[j]
         if not pending and units >= _MAX_NAME_UNITS:
-            break
+            # a chain of fathers and a house name is one name: راشد بن محمد بن راشد آل مكتوم
+            lineage = any(s.norms[x] in _LINEAGE for x in range(k, j))
+            if not (lineage and w in _LINEAGE and units < _MAX_LINEAGE_UNITS):
+                break
         if s.is_stop(j) or title_at(s, j) is not None or w in lex.modifiers:
             break
         if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
@@ -530,6 +560,9 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
             break
         listed = w in lex.first_names or w in lex.name_parts
         if not pending and not listed:
+            if w in lex.never_names and not s.definite(j):
+                break  # a common word ends the name ("الوزير ماجد يدرك"); a definite one
+                # may still be a family name (القضاة)
             if w.startswith("و") and len(w) > 3:
                 break  # a conjunction: وفدا، والوفد
             if w.startswith("ي") and len(w) >= 4:

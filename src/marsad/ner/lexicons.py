@@ -183,6 +183,7 @@ class Lexicons:
     name_parts: set[str]
     common_words: set[str]
     title_words: set[str]  # every word of every title cue
+    never_names: set[str] = field(default_factory=set)  # frequent, never inside a name
     first_words: dict[str, int] = field(default_factory=dict)  # first word -> trie bits
     _starts: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -367,6 +368,7 @@ def load() -> Lexicons:
         name_parts=_names("anergazet_pers.txt") - common,
         common_words=common,
         title_words=title_words,
+        never_names=_names("never_names.txt"),
     )
 
 
@@ -410,6 +412,10 @@ class Stream:
             elif gap[-1] in BRACKETS and gap[:-1].strip() in ("", ",", "،"):
                 self._find_bracket(k, BRACKETS[gap[-1]])
         self._memo: dict[tuple[int, int], Hit | None] = {}
+        # a learned tagger's reading of the tokens, where the caller has one (the combined
+        # tagger): tokens inside its person names, and tokens it is confident are no entity
+        self.learned_names: frozenset[int] = frozenset()
+        self.learned_outside: frozenset[int] = frozenset()
         starts = self.lex.starts
         self.bits = [starts(w) for w in self.norms]
 
