@@ -357,3 +357,13 @@ def test_story_web_page_shows_summary_support_and_copies(tmp_path) -> None:
     brief = web.get(f"/api/v1/stories/{sid}/brief").json()
     validate_brief(brief)
     assert len(brief["duplicates"]) == 1 and brief["facts"] and brief["summary"]
+
+
+def test_summary_leaves_out_fragments() -> None:
+    from marsad.brief.build import SUMMARY_MIN_WORDS
+
+    for name in ("jordan-measles-campaign", "sfax-boat-capsize", "unifil-south-lebanon"):
+        _, brief = story(name)
+        texts = {c.id: c.text for c in brief.claims}
+        assert brief.summary
+        assert all(len(texts[s.claim].split()) >= SUMMARY_MIN_WORDS for s in brief.summary)

@@ -148,6 +148,10 @@ def claim_support(
     return out
 
 
+# A clause this short ("وفق ما قاله مسؤولون اتحاديون.") says nothing on its own.
+SUMMARY_MIN_WORDS = 6
+
+
 def consolidated_summary(
     claims: Sequence[Claim],
     alignments: Sequence[Alignment],
@@ -177,7 +181,9 @@ def consolidated_summary(
         (
             c
             for c in claims
-            if c.id not in disputed and len(supporters.get(c.id, [])) >= 2 and c.text.strip()
+            if c.id not in disputed
+            and len(supporters.get(c.id, [])) >= 2
+            and len(c.text.split()) >= SUMMARY_MIN_WORDS
         ),
         key=lambda c: (-len(supporters[c.id]), *order(c)),
     )

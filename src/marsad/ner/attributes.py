@@ -60,7 +60,11 @@ NAME_PARTICLES = {
 }
 _DOCTOR = TitleCue("title", True, False, False, False, False, False)
 _MAX_COMPLEMENT = 9
-_MAX_NAME_UNITS = 3
+_MAX_NAME_UNITS = 3  # name words (particles apart) of a plain name: given, father, family
+_MAX_CHAIN_UNITS = 7  # ... of a name that goes on with بن / بنت / آل / أبو (a lineage)
+_LINEAGE = {"بن", "ابن", "بنت", "ال", "ابو", "ابي"}
+_NASAB = {"بن", "ابن", "بنت"}
+_IMPERFECT = "يتنا"  # prefixes of the imperfect: he / she, you / we / I
 _MAX_LINEAGE_UNITS = 6
 _FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})
 _LINEAGE = frozenset({"بن", "ابن", "بنت", "ال"})
@@ -476,6 +480,34 @@ def parse_chain(s: Stream, i: int) -> Chain | None:
     else:
         joined = False
     return Chain(units, k, comma_nat, open=joined and k < s.n)
+
+
+def _verb_like(s: Stream, k: int) -> bool:
+    """Token ``k`` reads as a verb (or a conjunction glued to a common word) by its shape:
+    an imperfect whose form with another person prefix is a common word (يدرك: تدرك، ندرك),
+    a future (ستتخذ: تتخذ), or و / ف before a verb or a common word (فأعلن، وأكد). Callers
+    let the given-name and name-part lists pass first (يزيد، يحيى، تركي)."""
+    w = s.norms[k]
+    if len(w) < 4:
+        return False
+    common = s.lex.never_names
+    if w[0] in "وف" and (w[1:] in common or s.lex.is_verb(w[1:])):
+        return True
+    if w[0] == "س" and w[1] in "يتن" and (w[1:] in common or s.lex.is_verb(w[1:])):
+        return True
+    if w[0] in _IMPERFECT[:3]:
+        stem = w[1:]
+        return any(p + stem in common for p in _IMPERFECT if p != w[0])
+    return False
+
+
+def _common_at(s: Stream, k: int) -> bool:
+    """Token ``k`` is a common word, not a name, as far as the learned tagger (its confident
+    reading), the corpus lists and the word's shape tell; a word the learned tagger reads as
+    part of a name is never one."""
+    if k in s.lex_names_memo(k):
+        return False
+    return k in s.learned_outside or s.norms[k] in s.lex.never_names or _verb_like(s, k)
 
 
 def _family_name_follows(s: Stream, k: int) -> bool:
