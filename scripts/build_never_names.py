@@ -95,10 +95,7 @@ def never_names(train: Path, clusters_path: Path = CLUSTERS) -> list[str]:
     return sorted(
         w
         for w in words
-        if _ARABIC_WORD.match(w)
-        and not in_entity[w]
-        and w not in listed
-        and not name_cluster(w)
+        if _ARABIC_WORD.match(w) and not in_entity[w] and w not in listed and not name_cluster(w)
     )
 
 
