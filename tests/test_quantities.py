@@ -78,3 +78,9 @@ def test_hedged_figures_compatible(a: tuple, b: tuple, compatible: bool) -> None
     from marsad.compare.features import figures_compatible
 
     assert figures_compatible(a[0], a[1], b[0], b[1]) is compatible
+
+
+def test_accusative_and_plain_noun_are_one_counted_noun() -> None:
+    a = _counted("أنقذت السفن أكثر من 370 شخصاً من القارب")
+    b = _counted("أنقذت السفن نحو 400 شخص من القارب")
+    assert a.keys() == b.keys()

@@ -74,7 +74,9 @@ _SPARE_VERBS = frozenset(norm(p + v) for p in "يتنأ" for v in ("لو", "أل
 _EFFORT_WORDS = ("جهد", "وسع")
 
 
-_CONDITIONAL_BEFORE = frozenset(norm(w) for w in "ما إن إذا لو وإن وإذا ولو فإن فإذا".split())
+_CONDITIONAL_BEFORE = frozenset(
+    norm(w) for w in "ما إن إذا لو وإن وإذا ولو فإن فإذا حال حالة وحال".split()
+)  # "في حال لم": in case not
 
 
 def conditional_negation(tokens: list[Token], k: int) -> bool:

@@ -418,11 +418,17 @@ def counted_with_hedges(
                     break
         if noun_tok is None:
             continue
-        noun = synonyms.get(noun_tok.stem) or noun_tok.stem
+        noun = _noun_key(noun_tok, synonyms)
         if noun not in out:
             out[noun] = _format(value)
             hedges[noun] = hedge_before(tokens, start)
     return out, hedges
+
+
+def _noun_key(tok: Token, synonyms: dict[str, str]) -> str:
+    """The counted noun without the accusative ending: "370 شخصاً" and "600 شخص" count one noun."""
+    stem = tok.stem[:-1] if len(tok.stem) > 3 and tok.stem.endswith("ا") else tok.stem
+    return synonyms.get(stem) or synonyms.get(tok.stem) or stem
 
 
 # Words before a figure that make it a bound or an estimate: "أكثر من 600", "نحو 700".
