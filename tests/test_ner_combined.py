@@ -234,3 +234,38 @@ def test_a_bad_transformer_model_is_one_line_on_the_command_line(
     assert out.startswith("error:") and "\n" not in out and "Traceback" not in out
     assert "MARSAD_NER_MODEL" in out or "transformers" in out or "gone" in out
     assert not (tmp_path / "m.db").exists() or command == "compare"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأجرى وزير الخارجية محادثات مع نظيره الفرنسي في باريس.",
+        "وصل الأمير مدن المنطقة الشرقية أمس.",
+        "وقال إن الوزير الجديد يدرك حجم التحديات التي تواجه القطاع.",
+        "وبحث وزير الدفاع تطورات الأوضاع في المنطقة مع قائد القوات.",
+        "وكان الرئيس تتلخص مهامه في الإشراف على الأجهزة الأمنية.",
+    ],
+)
+def test_no_common_word_after_a_title_is_a_person(tagger, text: str) -> None:
+    assert not [m.text for m in tag(tagger, "d", text) if m.type == "PER"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال وزير الإسكان الجديد ماجد الحقيل إن البرنامج سيستمر.", "ماجد الحقيل"),
+        ("أكد رئيس الوزراء السابق عادل عبد المهدي أن الحكومة لم تتلق أي طلب.", "عادل عبد المهدي"),
+        (
+            "شهد سمو الشيخ راشد بن محمد بن راشد آل مكتوم حفل التخرج في دبي.",
+            "راشد بن محمد بن راشد آل مكتوم",
+        ),
+        (
+            "وأضاف المدير العام للشركة فهد بن عبد الله بن محمد السعيد أن الأرباح ارتفعت.",
+            "فهد بن عبد الله بن محمد السعيد",
+        ),
+        ("قال الرئيس الأمريكي جو بايدن يوم الثلاثاء إن بلاده ستواصل دعم أوكرانيا.", "جو بايدن"),
+    ],
+)
+def test_names_after_titles_are_found_whole(tagger, text: str, name: str) -> None:
+    m = person(tag(tagger, "d", text), name)
+    assert "title" in attrs(m) or "role" in attrs(m) or "rank" in attrs(m)

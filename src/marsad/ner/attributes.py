@@ -61,9 +61,6 @@ NAME_PARTICLES = {
 _DOCTOR = TitleCue("title", True, False, False, False, False, False)
 _MAX_COMPLEMENT = 9
 _MAX_NAME_UNITS = 3  # name words (particles apart) of a plain name: given, father, family
-_MAX_CHAIN_UNITS = 7  # ... of a name that goes on with بن / بنت / آل / أبو (a lineage)
-_LINEAGE = {"بن", "ابن", "بنت", "ال", "ابو", "ابي"}
-_NASAB = {"بن", "ابن", "بنت"}
 _IMPERFECT = "يتنا"  # prefixes of the imperfect: he / she, you / we / I
 _MAX_LINEAGE_UNITS = 6
 _FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})
@@ -482,6 +479,10 @@ def parse_chain(s: Stream, i: int) -> Chain | None:
     return Chain(units, k, comma_nat, open=joined and k < s.n)
 
 
+def _common_word(s: Stream, w: str) -> bool:
+    return w in s.lex.never_names or w.startswith("ال") or s.lex.is_stop_word(w)
+
+
 def _verb_like(s: Stream, k: int) -> bool:
     """Token ``k`` reads as a verb (or a conjunction glued to a common word) by its shape:
     an imperfect whose form with another person prefix is a common word (يدرك: تدرك، ندرك),
@@ -501,15 +502,6 @@ def _verb_like(s: Stream, k: int) -> bool:
     return False
 
 
-def _common_at(s: Stream, k: int) -> bool:
-    """Token ``k`` is a common word, not a name, as far as the learned tagger (its confident
-    reading), the corpus lists and the word's shape tell; a word the learned tagger reads as
-    part of a name is never one."""
-    if k in s.lex_names_memo(k):
-        return False
-    return k in s.learned_outside or s.norms[k] in s.lex.never_names or _verb_like(s, k)
-
-
 def _family_name_follows(s: Stream, k: int) -> bool:
     """Token ``k`` is followed, in the same phrase, by a word that reads as a family name
     ("بشر الخصاونة"), so a common-looking word at ``k`` is a given name after all."""
@@ -521,8 +513,34 @@ def _family_name_follows(s: Stream, k: int) -> bool:
         return False
     if w in s.lex.name_parts or w in s.lex.first_names:
         return True
+    if not s.definite(j):
+        # a word no list calls common and shaped like no verb or clitic phrase: جو بايدن
+        return (
+            len(w) >= 3
+            and not s.bits[j]
+            and not (w[:1] in "وفبلك" and _common_word(s, w[1:]))
+            and not _verb_like(s, j)
+            and not _pronoun_suffix(s, j)
+        )
     # a definite word that does not end like an adjective or a plural (الخارجية، المسؤولين)
-    return s.definite(j) and not w.endswith(("يه", "ات", "ون", "ين", "ي"))
+    return not w.endswith(("يه", "ات", "ون", "ين", "ي"))
+
+
+def _closes_lineage(s: Stream, k: int, j: int) -> bool:
+    """Token ``j``, definite, can be the family name closing the lineage that starts at
+    ``k``: the name before it follows بن / بنت (بن محمد السعيد، بن عبد الله الراشد), and it
+    is no common word, adjective, nationality or place."""
+    if not any(s.norms[x] in _FATHER_LINKS for x in range(max(k, j - 3), j - 1)):
+        return False
+    if s.norms[j - 1] in NAME_PARTICLES or s.definite(j - 1) and s.norms[j - 1] != "الله":
+        return False
+    w = s.norms[j]
+    if j in s.learned_names:
+        return True
+    # a nisba is a family name here (بن محمد الزهراني); nationalities ended the name before
+    if w in s.lex.never_names or w in s.lex.common_words or w in s.lex.modifiers:
+        return False
+    return j not in s.learned_outside and not s.bits[j] and not w.startswith(("لل", "بال"))
 
 
 def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
@@ -542,12 +560,16 @@ def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
         return True
     if len(w) < 2 or w in lex.title_words:
         return False
-    if w in lex.never_names:  # محادثات، يدرك، جديد: a common word, unless a name follows it
-        return _family_name_follows(s, k)
+    if k not in s.learned_names and (k in s.learned_outside or _verb_like(s, k)):
+        return False  # "وزير الخارجية … محادثات"، "الوزير الجديد يدرك"، "الرئيس ستتخذ"
     if len(w) >= 5 and w.startswith(("تت", "تست")):
         return False  # a verb in the present (تتلخص، تستعد), not a name
-    if len(w) >= 5 and w.startswith(("يت", "يست")) and not _family_name_follows(s, k):
-        return False  # يتابع، يستقبل; but يتسحاق رابين-like names keep their family name
+    if len(w) >= 5 and w.startswith(("يت", "يست")):
+        # يتابع، يستعرض التقرير; but يتسحاق رابين-like names keep their family name
+        if k + 1 >= s.n or s.definite(k + 1) or not _family_name_follows(s, k):
+            return False
+    if k not in s.learned_names and w in lex.never_names:
+        return _family_name_follows(s, k)  # محادثات، جديد: common, unless a name follows
     if w.startswith("و") and len(w) > 3:
         return False  # وإدارة، وأبي: a conjunction (given names in و are listed)
     if _pronoun_suffix(s, k) or (cue is not None and cue.prof):
@@ -576,11 +598,23 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
     after_family = False  # the first word may be a foreign given name in ال- (ألبرتو)
     while j < s.n and s.joined[j]:
         w = s.norms[j]
+        if (
+            j in s.learned_names
+            and j - 1 in s.learned_names
+            and j + 1 in s.learned_names
+            and s.lex.is_function(w)
+            and not s.lex.is_verb(w)
+        ):
+            # a function word inside the learned tagger's name: بان كي مون
+            units += 1
+            j += 1
+            continue
         if not pending and units >= _MAX_NAME_UNITS:
             # a chain of fathers and a house name is one name: راشد بن محمد بن راشد آل مكتوم
             lineage = any(s.norms[x] in _LINEAGE for x in range(k, j))
             if not (lineage and w in _LINEAGE and units < _MAX_LINEAGE_UNITS):
-                break
+                if not (s.definite(j) and units < _MAX_LINEAGE_UNITS and _closes_lineage(s, k, j)):
+                    break
         if s.is_stop(j) or title_at(s, j) is not None or w in lex.modifiers:
             break
         if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
@@ -592,9 +626,12 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
             break
         listed = w in lex.first_names or w in lex.name_parts
         if not pending and not listed:
-            if w in lex.never_names and not s.definite(j):
+            if j not in s.learned_names and (
+                (w in lex.never_names and not s.definite(j)) or _verb_like(s, j)
+            ):
                 break  # a common word ends the name ("الوزير ماجد يدرك"); a definite one
-                # may still be a family name (القضاة)
+                # the lists call common may still be a family name (القضاة), and a word
+                # the learned tagger leaves out may be a foreign one (أرولدو لاثارو)
             if w.startswith("و") and len(w) > 3:
                 break  # a conjunction: وفدا، والوفد
             if w.startswith("ي") and len(w) >= 4:
@@ -606,7 +643,10 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
             if len(w) < 2:
                 break
         if not pending and not listed and s.definite(j) and units >= 2:
-            break  # a definite word is a family name right after the given name only
+            # a definite word is a family name right after the given name, or closing a
+            # lineage (فهد بن عبد الله بن محمد السعيد)
+            if not (_closes_lineage(s, k, j) and units < _MAX_LINEAGE_UNITS):
+                break
         if not pending and after_family and w not in NAME_PARTICLES and w not in _ORDINALS:
             break  # nothing but بن / آل / an ordinal follows a family name (الربيعة دراسة)
         if not pending and not listed and w.startswith(("سي", "ست", "سن")) and len(w) >= 5:

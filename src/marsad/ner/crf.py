@@ -784,6 +784,19 @@ class CrfTagger:
     def tag(
         self, doc_id: str, text: str, sentences: list[Sentence], tokens: list[Token]
     ) -> list[Mention]:
+        return self.tag_with_outside(doc_id, text, sentences, tokens)[0]
+
+    def tag_with_outside(
+        self,
+        doc_id: str,
+        text: str,
+        sentences: list[Sentence],
+        tokens: list[Token],
+        min_outside: float = 1.0,
+    ) -> tuple[list[Mention], set[int]]:
+        """``tag``'s mentions, and the start offsets of the tokens labelled O with a marginal
+        probability of at least ``min_outside`` (none at 1.0): the words the CRF is confident
+        are in no entity."""
         from marsad.eval.conll import spans
 
         if not sentences:
@@ -797,7 +810,14 @@ class CrfTagger:
         # a first word that is one of them keeps its look-alike clitic (كالفيني after
         # ماوريتسيو كالفيني is not ك + الفيني)
         inner: set[str] = set()
+        outside: set[int] = set()
         for us, ws, labs, ps in zip(units, words, labels, probs, strict=True):
+            if min_outside < 1.0:
+                outside.update(
+                    u[0]
+                    for u, y, p in zip(us, labs, ps, strict=True)
+                    if y == "O" and p >= min_outside
+                )
             for typ, i, j in spans(labs):
                 # an entity never starts or ends on punctuation
                 while i < j and not _HAS_WORD.search(ws[i]):
@@ -828,7 +848,7 @@ class CrfTagger:
                 )
             )
         mentions.sort(key=lambda m: (m.start, m.end))
-        return mentions
+        return mentions, outside
 
 
 def _clitic_chars(first_word: str, key: str) -> int:

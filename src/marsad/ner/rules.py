@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from marsad.model import Mention, Sentence, Token
@@ -108,14 +108,20 @@ class RuleTagger:
         sentences: list[Sentence] | None = None,
         tokens: list[Token] | None = None,
         learned: Sequence[Mention] = (),
+        outside: Collection[int] = (),
     ) -> list[Mention]:
         """Mentions of ``text``. ``learned`` are mentions from a learned tagger (over the same
         tokens): each one that overlaps none of the first pass's is taken in as found there,
         so the later passes (names found again, acronyms, anaphors) and the attributes treat
-        it like the rules' own."""
+        it like the rules' own. ``outside`` are the start offsets of the tokens the learned
+        tagger is confident are in no entity. Both also guide the reading of a name after a
+        title: a word inside a learned person name may start or continue it whatever the
+        lists say, and a confident outside word does neither (unless the name lists know it)."""
         if tokens is None:
             tokens = tokenize(text)
         s = Stream(text, tokens, self.lex)
+        if learned or outside:
+            self._learned_reading(s, learned, outside)
         found = self._first_pass(s)
         if learned:
             found = self._merge_learned(s, found, learned)
@@ -287,6 +293,22 @@ class RuleTagger:
     # --- mentions of a learned tagger ---------------------------------------------------
 
     @staticmethod
+    def _learned_reading(s: Stream, learned: Sequence[Mention], outside: Collection[int]) -> None:
+        """Mark on ``s`` the tokens inside the learned tagger's person names and the tokens it
+        is confident are outside every entity."""
+        starts = [t.start for t in s.toks]
+        names: set[int] = set()
+        for m in learned:
+            if m.type != "PER":
+                continue
+            i = max(0, bisect.bisect_right(starts, m.start) - 1)
+            j = bisect.bisect_left(starts, m.end)
+            names.update(k for k in range(i, j) if s.toks[k].end > m.start)
+        at = {t.start: k for k, t in enumerate(s.toks)}
+        s.learned_names = frozenset(names)
+        s.learned_outside = frozenset(at[x] for x in outside if x in at) - s.learned_names
+
+    @staticmethod
     def _merge_learned(s: Stream, found: list[_Found], learned: Sequence[Mention]) -> list[_Found]:
         """Take in the learned mentions, as whole tokens (the span may leave out a proclitic
         of its first token, as rule spans do). A learned mention overlapping rule mentions
@@ -313,6 +335,9 @@ class RuleTagger:
             if j <= i or s.toks[j - 1].end < m.end:
                 continue
             over = {id(f): f for f in owner[i:j] if f is not None}
+            for f in over.values():
+                if (f.i, f.j, f.type) == (i, j, m.type) and not f.strong:
+                    f.conf = max(f.conf, m.confidence)  # both read the same name
             if any(
                 f.strong or (f.i, f.j) == (i, j) or f.type not in _LEARNED_OVER
                 for f in over.values()
