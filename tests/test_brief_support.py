@@ -367,3 +367,27 @@ def test_summary_leaves_out_fragments() -> None:
         texts = {c.id: c.text for c in brief.claims}
         assert brief.summary
         assert all(len(texts[s.claim].split()) >= SUMMARY_MIN_WORDS for s in brief.summary)
+
+
+def test_renderers_fold_a_copy_agreeing_with_its_original() -> None:
+    from marsad.brief.markdown import fold_copy_agreements
+
+    docs, brief = story("jordan-measles-campaign")
+    wadi, manara = docs["wadi-2"].id, docs["manara-2"].id
+    doc_of = {c.id: c.doc for c in brief.claims}
+    copy_only = [
+        a
+        for a in brief.alignments
+        if a.verdict in SUPPORTING and {doc_of[c] for c in a.claims} <= {wadi, manara}
+    ]
+    assert copy_only  # the brief's data keeps them (they count for support) ...
+    shown, folded = fold_copy_agreements(brief, list(brief.alignments))
+    assert folded == len(copy_only) and all(a not in shown for a in copy_only)
+    assert len(shown) + folded == len(brief.alignments)
+    # ... the renderers list the rest and say how many they left out
+    md = to_markdown(brief)
+    assert f"{folded} agreements between copies of one report, not listed" in md
+    assert f"{folded} agreements between copies of one report, not listed" in to_html(brief)
+    # with a report and its copy alone, their agreements are all there is: nothing is folded
+    _, pair = story("jordan-measles-campaign", ("wadi-2", "manara-2"))
+    assert fold_copy_agreements(pair, list(pair.alignments))[1] == 0

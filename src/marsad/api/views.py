@@ -27,6 +27,7 @@ from marsad.brief.markdown import (
     fact_holder,
     fact_post,
     fact_when,
+    fold_copy_agreements,
     label_of,
     latest_claim,
     ordered_alignments,
@@ -148,6 +149,7 @@ class BriefView:
     first: str | None = None
     last: str | None = None
     extra: dict = field(default_factory=dict)
+    folded: int = 0  # agreements between copies of one report, not listed
     duplicates: list[DuplicateView] = field(default_factory=list)
     facts: list[FactView] = field(default_factory=list)
 
@@ -257,7 +259,7 @@ def build_brief_view(
         label, _ = verdict_label(al.verdict, lang)
         return RowView(al.verdict, label, al.note, cells)
 
-    alignments = ordered_alignments(brief)
+    alignments, folded = fold_copy_agreements(brief, ordered_alignments(brief))
     disagreements = [row(a) for a in alignments if a.verdict not in AGREEMENTS]
     agreements = [row(a) for a in alignments if a.verdict in AGREEMENTS]
     additions = [[view(c) for c in additions_by_doc.get(doc_id, [])] for doc_id in doc_ids]
@@ -302,6 +304,7 @@ def build_brief_view(
         summary=summary,
         disagreements=disagreements,
         agreements=agreements,
+        folded=folded,
         additions=additions,
         timeline=timeline,
         entities=entity_views(brief.entities, sources, lang, index),

@@ -13,6 +13,8 @@ from marsad.brief.markdown import (
     fact_post,
     fact_status_label,
     fact_when,
+    fold_copy_agreements,
+    folded_label,
     summary_items,
     support_label,
 )
@@ -59,7 +61,8 @@ def print_brief(brief: Brief, console: Console) -> None:
             source += f" [dim](copy of {label(copies[d.id])} · نسخة)[/dim]"
         docs.add_row(labels[d.id], source, day, escape(d.title))
     console.print(docs)
-    for al in brief.alignments:
+    shown, folded = fold_copy_agreements(brief, list(brief.alignments))
+    for al in shown:
         style, verdict = VERDICT_STYLE.get(al.verdict, ("white", al.verdict))
         console.print(f"[{style}]■ {verdict}[/{style}]  {escape(al.note)}")
         for cid in al.claims:
@@ -67,6 +70,8 @@ def print_brief(brief: Brief, console: Console) -> None:
             support = brief.support.get(cid)
             extra = f" [dim]×{support}[/dim]" if support else ""
             console.print(f"   [dim]{label(c.doc)}[/dim] {escape(c.text)}{extra}", highlight=False)
+    if folded:
+        console.print(f"[dim]{escape(folded_label(folded))}[/dim]")
     by_doc: dict[str, list[Claim]] = {}
     for cid in brief.unique:
         by_doc.setdefault(claims[cid].doc, []).append(claims[cid])

@@ -25,6 +25,8 @@ from marsad.brief.markdown import (
     fact_holder,
     fact_post,
     fact_when,
+    fold_copy_agreements,
+    folded_label,
     label_of,
     latest_claim,
     ordered_alignments,
@@ -179,7 +181,7 @@ def to_html(brief: Brief, title: str = "") -> str:
         ar, en, _, _ = VERDICT_LABELS.get(al.verdict, (al.verdict, al.verdict, "", ""))
         return RowView(al.verdict, ar, en, al.note, cells)
 
-    alignments = ordered_alignments(brief)
+    alignments, folded = fold_copy_agreements(brief, ordered_alignments(brief))
     disagreements = [row(a) for a in alignments if a.verdict not in AGREEMENTS]
     agreements = [row(a) for a in alignments if a.verdict in AGREEMENTS]
     additions_by_doc = unique_by_doc(brief)
@@ -259,6 +261,7 @@ def to_html(brief: Brief, title: str = "") -> str:
             legend=legend,
             disagreements=disagreements,
             agreements=agreements,
+            folded=folded_label(folded) if folded else "",
             additions=additions,
             total_additions=sum(len(a) for a in additions),
             timeline=timeline,

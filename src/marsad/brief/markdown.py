@@ -116,6 +116,30 @@ def copies_of(brief: Brief) -> dict[str, str]:
     return {copy: s.canonical for s in brief.duplicates for copy in s.copies}
 
 
+def fold_copy_agreements(brief: Brief, alignments: list[Alignment]) -> tuple[list[Alignment], int]:
+    """The alignments to list, and how many agreements between copies of one report are left
+    out: a copy agreeing with its original is no news when other sources are in the brief (a
+    copy that changed a figure or a name is a disagreement, and stays)."""
+    family = {d.id: d.id for d in brief.documents}
+    for s in brief.duplicates:
+        for copy in s.copies:
+            family[copy] = s.canonical
+    if len(set(family.values())) < 2:
+        return alignments, 0
+    doc_of = {c.id: c.doc for c in brief.claims}
+    kept: list[Alignment] = []
+    for al in alignments:
+        own = {family.get(doc_of.get(cid, ""), doc_of.get(cid, "")) for cid in al.claims}
+        if al.verdict in AGREEMENTS and len(own) == 1:
+            continue
+        kept.append(al)
+    return kept, len(alignments) - len(kept)
+
+
+def folded_label(n: int) -> str:
+    return f"و{n} اتفاقاً بين نسخ تقرير واحد لا تُعرض · {n} agreements between copies of one report, not listed"
+
+
 def bounds_by_doc(brief: Brief) -> dict[str, DateBound]:
     """For each undated report with a bound, the tightest one (the latest ``not_before``)."""
     out: dict[str, DateBound] = {}
@@ -192,7 +216,7 @@ def _quote(claim: Claim, labels: dict[str, DocLabel], suffix: str = "") -> str:
 def to_markdown(brief: Brief) -> str:
     labels = doc_labels(brief)
     claims = {c.id: c for c in brief.claims}
-    alignments = ordered_alignments(brief)
+    alignments, folded = fold_copy_agreements(brief, ordered_alignments(brief))
     disagreements = [a for a in alignments if a.verdict not in AGREEMENTS]
     agreements = [a for a in alignments if a.verdict in AGREEMENTS]
     additions = unique_by_doc(brief)
@@ -232,6 +256,8 @@ def to_markdown(brief: Brief) -> str:
     lines += _alignment_blocks(disagreements, claims, labels) or ["لا خلاف · none", ""]
     lines += ["## نقاط الاتفاق · Agreements", ""]
     lines += _alignment_blocks(agreements, claims, labels) or ["لا اتفاق · none", ""]
+    if folded:
+        lines += [f"_{folded_label(folded)}_", ""]
 
     lines += ["## إضافات · Additions", ""]
     for doc_id, items in additions.items():
