@@ -134,3 +134,31 @@ def test_precision_note_only_when_one_time_lies_within_the_other(
     note = brief.alignments[0].note
     assert brief.alignments[0].verdict in ("agree", "partial"), note
     assert ("lies within it" in note) == contained, note
+
+
+def _verdicts(text_a: str, text_b: str, day_a: date, day_b: date) -> list[str]:
+    a = Document.create(text_a, title="", source="مصدر أ", published=day_a)
+    b = Document.create(text_b, title="", source="مصدر ب", published=day_b)
+    return [al.verdict for al in compare_documents([a, b]).alignments]
+
+
+def test_one_template_two_announcements_is_no_update() -> None:
+    verdicts = _verdicts(
+        "أعلنت وزارة الخدمة المدنية أسماء المتقدمات على الوظائف التعليمية في مدارس البنات "
+        "المعلنة بتاريخ 4 مارس 2015 للمطابقة النهائية.",
+        "أعلنت وزارة الخدمة المدنية أسماء المتقدمين على الوظائف الصحية في المستشفيات "
+        "المعلنة بتاريخ 20 أبريل 2015 للمطابقة النهائية.",
+        date(2015, 8, 6),
+        date(2015, 8, 9),
+    )
+    assert not {"update", "conflict", "unclear"} & set(verdicts), verdicts
+
+
+def test_one_event_dated_differently_is_still_flagged() -> None:
+    verdicts = _verdicts(
+        "وافتتح وزير الصحة المستشفى الجديد في مدينة الزرقاء يوم 4 مارس 2015.",
+        "وافتتح وزير الصحة المستشفى الجديد في مدينة الزرقاء في 12 مارس 2015.",
+        date(2015, 3, 13),
+        date(2015, 3, 13),
+    )
+    assert verdicts == ["conflict"], verdicts

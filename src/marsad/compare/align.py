@@ -13,7 +13,7 @@ from itertools import combinations
 
 from marsad.compare.dating import infer_date_bounds
 from marsad.compare.features import ClaimFeatures, claim_features, document_numbers
-from marsad.compare.verdict import judge
+from marsad.compare.verdict import judge, same_event
 from marsad.model import Alignment, DocAnalysis
 
 MIN_SCORE = 0.34
@@ -67,7 +67,7 @@ def _match(
         candidates = {k for term in fa.terms | fa.persons for k in index.get(term, ())}
         for k in candidates:
             score = similarity(fa, right[k])
-            if score >= MIN_SCORE:
+            if score >= MIN_SCORE and same_event(fa, right[k]):
                 scored.append((score, i, k))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_left: set[int] = set()

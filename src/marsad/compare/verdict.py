@@ -104,6 +104,27 @@ def _item(key: str) -> str:
     return key[:-1] if len(key) > 3 and key.endswith("ه") else key
 
 
+# Content words each side must hold that the other lacks before two claims whose only
+# incompatibility is their date are read as two events rather than one event dated twice.
+DISTINCT_TERMS_FOR_OTHER_EVENT = 2
+
+
+def same_event(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """False when the claims differ only in date but each also says something the other does
+    not ("أسماء المتقدمات على الوظائف التعليمية ... 1436/9/4" / "أسماء المتقدمين على الوظائف
+    الصحية ... 1436/10/10"): one template, two announcements. Such a pair is not aligned."""
+    if not (_explicit(a) and _explicit(b)) or _times_meet(a, b):
+        return True
+    if a.persons != b.persons or _differing_figures(a, b):
+        return True  # another incompatibility: judged as usual
+
+    def plain(terms: frozenset[str]) -> set[str]:
+        return {t for t in terms if t[:2] not in ("E:", "N:")}
+
+    only_a, only_b = plain(a.terms) - plain(b.terms), plain(b.terms) - plain(a.terms)
+    return min(len(only_a), len(only_b)) < DISTINCT_TERMS_FOR_OTHER_EVENT
+
+
 def judge(a: ClaimFeatures, b: ClaimFeatures) -> Judgement:
     if a.negated != b.negated and negation_shared(a, b):
         return Judgement("conflict", "One report states the claim and the other negates it.")
