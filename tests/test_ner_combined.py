@@ -236,6 +236,22 @@ def test_a_bad_transformer_model_is_one_line_on_the_command_line(
     assert not (tmp_path / "m.db").exists() or command == "compare"
 
 
+def test_serve_refuses_a_bad_transformer_model_before_starting(
+    fresh_default, monkeypatch, tmp_path
+) -> None:
+    from typer.testing import CliRunner
+
+    import marsad.api.serve as serve_module
+    from marsad.cli import app
+
+    started: list[object] = []
+    monkeypatch.setattr(serve_module, "serve", lambda **kw: started.append(kw))
+    monkeypatch.setenv("MARSAD_NER_MODEL", str(tmp_path / "gone"))
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "m.db")])
+    assert result.exit_code == 2 and not started
+    assert result.output.strip().startswith("error:")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -370,6 +370,7 @@ def serve(
     from marsad.api.serve import serve as run_server
     from marsad.store import default_db_path
 
+    _tagger_or_fail()  # a bad $MARSAD_NER_MODEL is one line now, not an error per request
     run_server(
         host=host, port=port, db_path=Path(db or default_db_path()), allow_remote=allow_remote
     )
