@@ -391,3 +391,13 @@ def test_renderers_fold_a_copy_agreeing_with_its_original() -> None:
     # with a report and its copy alone, their agreements are all there is: nothing is folded
     _, pair = story("jordan-measles-campaign", ("wadi-2", "manara-2"))
     assert fold_copy_agreements(pair, list(pair.alignments))[1] == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["jordan-measles-campaign", "sfax-boat-capsize", "unifil-south-lebanon"]
+)
+def test_pipeline_brief_json_round_trip_is_stable(name: str) -> None:
+    _, brief = story(name)
+    data = brief_to_dict(brief)
+    again = brief_to_dict(brief_from_dict(json.loads(json.dumps(data, ensure_ascii=False))))
+    assert again == data
