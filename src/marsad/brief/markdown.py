@@ -120,19 +120,16 @@ def fold_copy_agreements(brief: Brief, alignments: list[Alignment]) -> tuple[lis
     """The alignments to list, and how many agreements between copies of one report are left
     out: a copy agreeing with its original is no news when other sources are in the brief (a
     copy that changed a figure or a name is a disagreement, and stays)."""
-    family = {d.id: d.id for d in brief.documents}
-    for s in brief.duplicates:
-        for copy in s.copies:
-            family[copy] = s.canonical
-    if len(set(family.values())) < 2:
+    copies = copies_of(brief)
+    if len({copies.get(d.id, d.id) for d in brief.documents}) < 2:
         return alignments, 0
     doc_of = {c.id: c.doc for c in brief.claims}
-    kept: list[Alignment] = []
-    for al in alignments:
-        own = {family.get(doc_of.get(cid, ""), doc_of.get(cid, "")) for cid in al.claims}
-        if al.verdict in AGREEMENTS and len(own) == 1:
-            continue
-        kept.append(al)
+
+    def copies_only(al: Alignment) -> bool:
+        docs = {doc_of.get(cid, "") for cid in al.claims}
+        return al.verdict in AGREEMENTS and len({copies.get(d, d) for d in docs}) == 1
+
+    kept = [al for al in alignments if not copies_only(al)]
     return kept, len(alignments) - len(kept)
 
 

@@ -65,7 +65,7 @@ def _clauses(text: str, sentence: Sentence) -> list[Sentence]:
 
 # A negation word followed by one of these says something else: لا يزال / لم يزل (still),
 # لا سيما (especially), لا بد (must), ليس فقط (not only); غير أن is "however".
-_NOT_NEGATING_NEXT = frozenset(
+NOT_NEGATING_NEXT = frozenset(
     norm(w) for w in "يزال تزال يزالون يزالان زال زالت يزل تزل سيما بد فقط".split()
 )
 _HOWEVER_NEXT = frozenset(norm(w) for w in "أن إن أنه إنه أنها إنها".split())
@@ -94,16 +94,24 @@ def spares_no_effort(tokens: list[Token], k: int) -> bool:
     )
 
 
+def negation_idiom(
+    tokens: list[Token], k: int, not_negating_next: frozenset[str] = NOT_NEGATING_NEXT
+) -> bool:
+    """The negation word at ``k`` is part of an idiom that denies nothing: لا يزال، لا سيما,
+    "spare no effort", "unless" (see ``not_negating_next``, ``spares_no_effort`` and
+    ``conditional_negation``)."""
+    following = tokens[k + 1].norm if k + 1 < len(tokens) else ""
+    if following in not_negating_next:
+        return True
+    return spares_no_effort(tokens, k) or conditional_negation(tokens, k)
+
+
 def is_negated(tokens: list[Token]) -> bool:
     for k, t in enumerate(tokens):
-        if t.norm not in NEGATION_WORDS:
+        if t.norm not in NEGATION_WORDS or negation_idiom(tokens, k):
             continue
         following = tokens[k + 1].norm if k + 1 < len(tokens) else ""
-        if following in _NOT_NEGATING_NEXT:
-            continue
         if t.norm in ("غير", "وغير") and following in _HOWEVER_NEXT:
-            continue
-        if spares_no_effort(tokens, k) or conditional_negation(tokens, k):
             continue
         return True
     return False

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
-from marsad.claims.extract import conditional_negation, spares_no_effort
+from marsad.claims.extract import NOT_NEGATING_NEXT, negation_idiom
 from marsad.model import Claim, DateBound, DocAnalysis, TimeExpr, Token
 from marsad.text.normalise import norm
 from marsad.text.segment import _verb_like
@@ -243,9 +243,8 @@ _NEG_SKIP = frozenset(
         "تم هناك ثمة سوى إلا فقط مطلقا قط أبدا يوجد توجد"
     ).split()
 )
-_NOT_NEGATING_NEXT = frozenset(
-    norm(w) for w in "يزال تزال يزالون يزالان زال زالت يزل تزل سيما بد فقط شك ريب".split()
-)  # لا يزال (still), لا سيما (especially), لا بد (must), لا شك (no doubt = certainly)
+# Beyond the claims' own idioms: لا شك / لا ريب (no doubt = certainly).
+_NOT_NEGATING_NEXT = NOT_NEGATING_NEXT | frozenset(norm(w) for w in ("شك", "ريب"))
 _HEAD_WORDS = 2  # content words taken as the negated predicate
 
 
@@ -261,10 +260,7 @@ def polarity(tokens: list[Token], stop: frozenset[str]) -> tuple[bool, frozenset
     for k, tok in enumerate(tokens):
         if not _is_negation(tok):
             continue
-        nxt = tokens[k + 1].norm if k + 1 < len(tokens) else ""
-        if nxt in _NOT_NEGATING_NEXT or k == cancelled_at:
-            continue
-        if spares_no_effort(tokens, k) or conditional_negation(tokens, k):
+        if k == cancelled_at or negation_idiom(tokens, k, _NOT_NEGATING_NEXT):
             continue
         taken = 0
         for j in range(k + 1, min(k + 8, len(tokens))):
