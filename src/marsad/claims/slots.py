@@ -29,7 +29,7 @@ from functools import cache
 from marsad.model import Claim, Mention, Slot, Span, TimeExpr, Token
 from marsad.ner.lexicons import TITLES, load
 from marsad.text.normalise import norm
-from marsad.text.segment import _verb_like
+from marsad.text.segment import verb_like
 
 RELATIONS = (
     "leads",
@@ -501,7 +501,7 @@ def _pronoun_suffix(tok: Token) -> bool:
 def _verbal(w: str) -> bool:
     if w[:1] in "وف" and len(w) > 3:
         w = w[1:]
-    return _lex().is_verb(w) or _verb_like(w)
+    return _lex().is_verb(w) or verb_like(w)
 
 
 def _skip_adverbs(c: _Clause, k: int, limit: int) -> int:

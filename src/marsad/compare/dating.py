@@ -18,7 +18,7 @@ from bisect import bisect_left
 
 from marsad.model import Claim, DateBound, DocAnalysis, TimeExpr, Token
 from marsad.text.normalise import norm
-from marsad.text.segment import _verb_like
+from marsad.text.segment import verb_like
 from marsad.text.wordlists import stopwords
 
 # Words that announce or schedule: a claim holding one tells of the future (normalised).
@@ -71,7 +71,7 @@ def _announces(tokens: list[Token]) -> bool:
         if w in _FUTURE or tok.stem in _FUTURE:
             return True
         bare = w[1:] if w[:1] in "وف" and len(w) > 4 else w
-        if bare[:1] == "س" and len(bare) >= 4 and bare[1] in _IMPERFECT and _verb_like(bare[1:]):
+        if bare[:1] == "س" and len(bare) >= 4 and bare[1] in _IMPERFECT and verb_like(bare[1:]):
             return True  # سيعقد، ستواصل، وسيتم
     return False
 
@@ -113,7 +113,7 @@ def _tense(tok: Token, first: bool) -> str:
         return "past"  # أعلنت، توسعت، أنشئت
     if len(bare) >= 4 and bare.endswith("وا"):
         return "past"  # قاموا
-    if bare[:1] in _IMPERFECT and _verb_like(bare):
+    if bare[:1] in _IMPERFECT and verb_like(bare):
         return "present"  # يتولى، تستمر، ينتهي
     # A sentence opens with its verb in news prose: "ومدد مجلس الأمن ..."، "زار الوزير ..."
     if first and 3 <= len(bare) <= 6 and bare[:1] not in "مس":

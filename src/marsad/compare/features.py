@@ -17,7 +17,7 @@ from datetime import date
 from marsad.claims.extract import NOT_NEGATING_NEXT, negation_idiom
 from marsad.model import Claim, DateBound, DocAnalysis, TimeExpr, Token
 from marsad.text.normalise import norm
-from marsad.text.segment import _verb_like
+from marsad.text.segment import verb_like
 from marsad.text.wordlists import stopwords, synonym_map
 
 PERSON_TYPES = frozenset({"PER"})
@@ -329,16 +329,16 @@ def _item_like(tokens: list[Token], i: int, mention_spans: list[tuple[int, int]]
     bare = tok.norm[1:] if tok.norm.startswith("و") and len(tok.norm) > 2 else tok.norm
     if any(s < tok.end and tok.start < e for s, e in mention_spans):
         # a name, unless it has a verb's ending (وأشعرت، وقالوا) the tagger took for one
-        return not (len(bare) >= 5 and bare.endswith(("ت", "وا", "ون")) and _verb_like(bare))
+        return not (len(bare) >= 5 and bare.endswith(("ت", "وا", "ون")) and verb_like(bare))
     if bare in _NOT_ITEMS or tok.stem in _NOT_ITEMS or not bare.isalpha():
         return False
     if bare.startswith("ال"):
         return True
-    if _verb_like(bare) or _form_iv_perfect(bare):
+    if verb_like(bare) or _form_iv_perfect(bare):
         return False
     for suffix in ("هما", "هم", "ها", "ه"):  # a verb with its object: نقلتهم، يزورها
         if bare.endswith(suffix) and len(bare) - len(suffix) >= 4:
-            if _verb_like(bare[: -len(suffix)]):
+            if verb_like(bare[: -len(suffix)]):
                 return False
             break
     if len(bare) == 3 and i + 1 < len(tokens):

@@ -466,7 +466,7 @@ _AS_FOLLOWERS = frozenset(("هو", "هي", "هم", "هن", "في", "لو"))
 _CLAUSE_CUT = re.compile(r"[،,]\s*|[؛;]\s*")
 
 
-def _verb_like(w: str) -> bool:
+def verb_like(w: str) -> bool:
     """A cheap guess that a normalised word (a proclitic و/ف already removed) is a verb."""
     if w.startswith("ال"):
         return w in _AL_VERBS
@@ -499,7 +499,7 @@ def _opens_clause(text: str, pos: int, end: int) -> bool:
     if m2 is not None and f"{n} {norm(m2.group())}" in _TWO_WORD_OPENERS:
         return True
     if len(n) >= 4 and n[0] in _CONJ and not _is_word(n):
-        return _verb_like(n[1:])
+        return verb_like(n[1:])
     return False
 
 
