@@ -390,6 +390,39 @@ def train_ner_cmd(
     train_main(["--data", str(data)] + (["--out", str(out)] if out else []))
 
 
+@train_app.command("ner-neural")
+def train_ner_neural_cmd(
+    data: Annotated[Path, typer.Option(help="ANERcorp folder")] = Path(
+        "../shared/datasets/anercorp"
+    ),
+    articles: Annotated[
+        Path, typer.Option(help="unlabelled news (JSONL.xz) for word vectors")
+    ] = Path("../shared/datasets/saudinewsnet/articles.jsonl.xz"),
+    vectors: Annotated[Path, typer.Option(help="word vectors file, built when missing")] = Path(
+        "build/ner/vectors.npz"
+    ),
+    out: Annotated[Path | None, typer.Option(help="model file to write")] = None,
+) -> None:
+    """Train the neural entity tagger (needs PyTorch: pip install '.[train]') on ANERcorp's
+    train split, with word vectors learnt from unlabelled news; dev picks the epoch."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        _fail("training the neural tagger needs PyTorch: pip install '.[train]'")
+    _require_dir(data)
+    if not vectors.exists():
+        if not articles.is_file():
+            _fail(f"{articles}: no such file (word vectors are learnt from it)")
+        from marsad.ner.vectors import main as vectors_main
+
+        vectors_main(["--articles", str(articles), "--out", str(vectors)])
+    from marsad.ner.neural_train import main as neural_main
+
+    neural_main(
+        ["--data", str(data), "--vectors", str(vectors)] + (["--out", str(out)] if out else [])
+    )
+
+
 @train_app.command("stance")
 def train_stance_cmd(
     data: Annotated[Path, typer.Option(help="ANS folder")] = Path("../shared/datasets/ans"),
@@ -408,7 +441,10 @@ def eval_ner_cmd(
         "../shared/datasets/anercorp"
     ),
     split: Annotated[str, typer.Option(help="test (once, at the end) or dev (tuning)")] = "test",
-    model: Annotated[Path | None, typer.Option(help="model file (default: shipped)")] = None,
+    model: Annotated[Path | None, typer.Option(help="CRF model file (default: shipped)")] = None,
+    neural: Annotated[
+        str, typer.Option(help="neural model mixed in: shipped, none, or a .npz path")
+    ] = "shipped",
 ) -> None:
     """Entity-F1 of the shipped tagger on ANERcorp's test split."""
     from marsad.eval.ner import main as eval_main
@@ -416,7 +452,12 @@ def eval_ner_cmd(
     _require_dir(data)
     if split not in ("dev", "test"):
         _fail(f"--split: expected dev or test, got {split!r}")
-    eval_main(["--data", str(data), "--split", split] + (["--model", str(model)] if model else []))
+    if neural not in ("shipped", "none") and not Path(neural).is_file():
+        _fail(f"--neural: {neural}: no such model file")
+    eval_main(
+        ["--data", str(data), "--split", split, "--neural", neural]
+        + (["--model", str(model)] if model else [])
+    )
 
 
 @eval_app.command("stance")

@@ -62,13 +62,17 @@ class NerReport:
 
 
 def evaluate_ner(
-    data_dir: str | Path, model_path: str | Path | None = None, split: str = "test"
+    data_dir: str | Path,
+    model_path: str | Path | None = None,
+    split: str = "test",
+    neural: bool | str | Path = True,
 ) -> NerReport:
-    """Tag ``{split}.txt`` of ``data_dir`` with the CRF model (the shipped one by default)."""
+    """Tag ``{split}.txt`` of ``data_dir`` with the learned tagger: the CRF (the shipped model
+    by default) and, unless ``neural`` is False, the neural tagger mixed with it."""
     from marsad.ner.crf import CrfTagger, default_model_path
 
     sents = read_conll(Path(data_dir) / f"{split}.txt")
-    tagger = CrfTagger(model_path)
+    tagger = CrfTagger(model_path, neural=neural)
     tagger.load()
     words = [toks for toks, _ in sents]
     t0 = time.perf_counter()
@@ -80,7 +84,7 @@ def evaluate_ner(
     scores = score([tags for _, tags in sents], pred)
     return NerReport(
         split=split,
-        model=str(model_path or default_model_path()),
+        model=f"{tagger.name} ({model_path or default_model_path()})",
         sentences=len(sents),
         tokens=sum(len(w) for w in words),
         scores=scores,
@@ -169,7 +173,12 @@ def text_tagger(name: str, model_path: Path | None = None) -> Tagger:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Evaluate the CRF NER tagger on ANERcorp.")
     ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--model", type=Path, default=None, help="CRF model zip")
+    ap.add_argument(
+        "--neural",
+        default="shipped",
+        help="neural model .npz to mix with the CRF: 'shipped' (default), a path, or 'none'",
+    )
     ap.add_argument("--split", default="test", choices=["train", "dev", "test"])
     ap.add_argument(
         "--tagger",
@@ -180,7 +189,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     if args.tagger == "crf":
-        report = evaluate_ner(args.data, args.model, args.split)
+        neural: bool | Path = (
+            True
+            if args.neural == "shipped"
+            else False
+            if args.neural == "none"
+            else Path(args.neural)
+        )
+        report = evaluate_ner(args.data, args.model, args.split, neural)
     else:
         tagger = text_tagger(args.tagger.removesuffix("-text"), args.model)
         report = evaluate_text_tagger(args.data, tagger, args.tagger, args.split)

@@ -25,8 +25,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from marsad.text.normalise import norm
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GRANULARITIES = (64, 320, 1600)
 _WORD = re.compile(r"[\w\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]+(?:[.,٫][0-9٠-٩]+)*")
@@ -49,18 +53,17 @@ def iter_article_words(path: Path, limit: int | None = None) -> Iterator[list[st
             yield [cluster_key(norm(m.group())) for m in _WORD.finditer(text)]
 
 
-def build_clusters(
+def ppmi_vectors(
     docs: Iterable[list[str]],
     vocab_size: int = 200_000,
     context_size: int = 12_000,
     dim: int = 160,
-    granularities: tuple[int, ...] = GRANULARITIES,
     seed: int = 0,
-) -> dict[str, tuple[int, ...]]:
-    """Map each of the ``vocab_size`` most frequent words to one cluster id per granularity."""
+) -> tuple[list[str], np.ndarray]:
+    """The ``vocab_size`` most frequent words (most frequent first) and their unit-length
+    distributional vectors (rows in the same order), components by falling singular value."""
     import numpy as np
     from scipy import sparse
-    from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.utils.extmath import randomized_svd
 
     docs = list(docs)
@@ -103,6 +106,21 @@ def build_clusters(
     u, s, _ = randomized_svd(ppmi, n_components=dim, n_iter=5, random_state=seed)
     vec = u * np.sqrt(s)
     vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9
+    return vocab, vec
+
+
+def build_clusters(
+    docs: Iterable[list[str]],
+    vocab_size: int = 200_000,
+    context_size: int = 12_000,
+    dim: int = 160,
+    granularities: tuple[int, ...] = GRANULARITIES,
+    seed: int = 0,
+) -> dict[str, tuple[int, ...]]:
+    """Map each of the ``vocab_size`` most frequent words to one cluster id per granularity."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    vocab, vec = ppmi_vectors(docs, vocab_size, context_size, dim, seed)
     # finest level by mini-batch k-means over the words; coarser levels cluster its centroids
     finest = max(granularities)
     km = MiniBatchKMeans(

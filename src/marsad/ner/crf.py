@@ -24,10 +24,11 @@ import json
 import re
 import threading
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,6 +36,9 @@ from marsad.model import Mention, Sentence, Token
 from marsad.ner.base import mention_norm
 from marsad.text.normalise import norm, normalise
 from marsad.text.segment import split_sentences, strip_clitics
+
+if TYPE_CHECKING:
+    from marsad.ner.ensemble import EnsembleDecoder
 
 MODEL_NAME = "anercorp-crf.zip"
 FEATURE_VERSION = 1
@@ -581,9 +585,17 @@ class Decoder:
         if idx:
             em += np.add.reduceat(self.w.state[idx], starts, axis=0)
 
-    def tag_document(
-        self, sentences: Sequence[Sequence[str]], with_marginals: bool = False
-    ) -> tuple[list[list[str]], list[list[float]]]:
+    def decode(
+        self,
+        sentences: Sequence[Sequence[str]],
+        best_paths: Callable[[list[np.ndarray], np.ndarray], list[list[int]]] | None = None,
+    ) -> tuple[list[list[str]], list[np.ndarray]]:
+        """Labels of each sentence from the passes run, and the last pass's emission scores
+        (tokens, labels) of each sentence (empty for an empty sentence). ``best_paths``
+        (the non-empty sentences' emissions and the transitions -> label paths) replaces
+        Viterbi in every pass, so a second opinion can shape the labels the second pass
+        reads."""
+        best_paths = best_paths or viterbi
         n = self.n
         ems: list[np.ndarray] = []
         stems: list[list[str]] = []
@@ -605,8 +617,10 @@ class Decoder:
             ems.append(em)
             stems.append(st)
         live = [i for i, e in enumerate(ems) if len(e)]
+        labels: list[list[str]] = [[] for _ in sentences]
+        last = self.passes - 1
         if not live:
-            return [[] for _ in sentences], [[] for _ in sentences]
+            return labels, [np.zeros((0, n)) for _ in sentences]
         # one array for the document, the sentences' arrays views into it: the weights of
         # the feature strings are added in one go
         whole = np.concatenate([ems[i] for i in live])
@@ -614,21 +628,26 @@ class Decoder:
         for k, i in enumerate(live):
             ems[i] = whole[bounds[k] : bounds[k + 1]]
         self._add(whole, extras)
-        labels: list[list[str]] = [[] for _ in sentences]
         for p in range(self.passes):
             cols = slice(p * n, (p + 1) * n)
             if p:
                 second = self.feat.second_extras(stems, labels)
                 self._add(whole, [f for i in live for f in second[i]])
-            paths = viterbi([ems[i][:, cols] for i in live], self.w.trans[p])
+            paths = best_paths([ems[i][:, cols] for i in live], self.w.trans[p])
             for i, path in zip(live, paths, strict=True):
                 labels[i] = [self.w.labels[y] for y in path]
+        cols = slice(last * n, (last + 1) * n)
+        return labels, [e[:, cols] for e in ems]
+
+    def tag_document(
+        self, sentences: Sequence[Sequence[str]], with_marginals: bool = False
+    ) -> tuple[list[list[str]], list[list[float]]]:
+        labels, ems = self.decode(sentences)
         probs: list[list[float]] = [[] for _ in sentences]
-        if with_marginals:
-            last = self.passes - 1
-            cols = slice(last * n, (last + 1) * n)
+        live = [i for i, e in enumerate(ems) if len(e)]
+        if with_marginals and live:
             lab = {y: k for k, y in enumerate(self.w.labels)}
-            probs_live = marginals([ems[i][:, cols] for i in live], self.w.trans[last])
+            probs_live = marginals([ems[i] for i in live], self.w.trans[self.passes - 1])
             for i, m in zip(live, probs_live, strict=True):
                 probs[i] = [float(m[t, lab[y]]) for t, y in enumerate(labels[i])]
         return labels, probs
@@ -740,16 +759,26 @@ class CrfTagger:
     document; ``passes=1`` runs the first pass alone (a complete CRF, about twice as fast).
     ``confidence`` is the lowest per-token marginal probability of the mention's labels in
     the last pass run.
+
+    ``neural`` adds the neural tagger (``neural.py``) as a second opinion, mixed token by
+    token with the CRF's last pass (``ensemble.py``): ``True`` takes the shipped network when
+    the package has one, a path takes that file, ``False`` runs the CRF alone.
     """
 
-    name = "crf"
-
-    def __init__(self, model_path: str | Path | None = None, passes: int | None = None) -> None:
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        passes: int | None = None,
+        neural: bool | str | Path = True,
+    ) -> None:
         self.model_path = Path(model_path) if model_path is not None else None
         self.passes = passes
+        self.neural = neural
         self._lock = threading.Lock()
         self._decoder: Decoder | None = None
+        self._ensemble: EnsembleDecoder | None = None
         self.meta: dict[str, object] = {}
+        self.name = "crf"
 
     def load(self) -> Decoder:
         """Load the model (once; called on first use)."""
@@ -757,8 +786,23 @@ class CrfTagger:
             if self._decoder is None:
                 weights, resources, meta = load_model(self.model_path)
                 self.meta = meta
-                self._decoder = Decoder(Featurizer(resources), weights, self.passes)
+                decoder = Decoder(Featurizer(resources), weights, self.passes)
+                self._ensemble = self._load_ensemble(decoder)
+                self._decoder = decoder
         return self._decoder
+
+    def _load_ensemble(self, decoder: Decoder) -> EnsembleDecoder | None:
+        from marsad.ner.ensemble import EnsembleDecoder
+        from marsad.ner.neural import load_neural, shipped_neural_paths
+
+        if self.neural is False:
+            return None
+        paths = shipped_neural_paths() if self.neural is True else [Path(self.neural)]
+        if not paths:
+            return None
+        models = [load_neural(p)[0] for p in paths]
+        self.name = "crf+bilstm" if len(models) == 1 else f"crf+{len(models)}xbilstm"
+        return EnsembleDecoder(decoder, models)
 
     def tag_document(
         self, sentences: Sequence[Sequence[str]], marginals: bool = False
@@ -766,7 +810,7 @@ class CrfTagger:
         """BIO labels (ANERcorp types) for the sentences of words of one document, and with
         ``marginals`` the probability of each label."""
         decoder = self._decoder or self.load()
-        return decoder.tag_document(sentences, marginals)
+        return (self._ensemble or decoder).tag_document(sentences, marginals)
 
     def tag_words(
         self, sentences: Iterable[Sequence[str]], doc_size: int | None = None

@@ -1,0 +1,396 @@
+"""A small neural NER tagger run with numpy: word vectors, a character CNN, a BiLSTM and a CRF.
+
+Each word is read as its distributional vector (``vectors.py``, learnt from unlabelled news
+and frozen), a character CNN over its normalised letters (clitics, affixes and the shape of
+foreign names), and small embeddings of its shape, cue-word class and ANERGazet name-part
+flag; the ANERGazet phrase match of the token in its sentence is added. A one-layer BiLSTM
+reads the sentence and a linear layer gives each token's label scores, decoded with a
+label-transition matrix (a linear-chain CRF, trained jointly).
+
+Training needs PyTorch (``neural_train.py``, ``pip install .[train]``); tagging does not: the
+weights are a numpy ``.npz`` and everything below is numpy. What does not depend on the
+sentence (a word's vector, CNN and embeddings, already multiplied into the LSTM's input
+weights) is computed once per word and memoised, so a known word costs an addition and the
+recurrence.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+from marsad.ner.crf import _CUE_INDEX, _match, _phrase_index, _shape, light_stem, word_key
+
+MODEL_NAME = "anercorp-bilstm.npz"
+VECTORS_NAME = "news-vectors.npz"
+MAX_CHARS = 24
+SHAPES = ("ar", "mix", "digit", "alnum", "LAT", "Lat", "lat", "punct")
+CUE_CLASSES = ("none", *sorted(set(_CUE_INDEX.values())))
+GAZ_TAGS = ("none", *(f"{p}-{t}" for t in ("LOC", "ORG", "PERS") for p in ("B", "I")))
+
+
+def shape_id(word: str) -> int:
+    s = _shape(word)
+    return SHAPES.index(s) if s in SHAPES else SHAPES.index("punct")
+
+
+@dataclass
+class WordCodes:
+    """The integer inputs of one word."""
+
+    vector: int  # row in the word vectors, 0 for none
+    chars: list[int]
+    shape: int
+    cue: int
+    name_part: int
+
+
+class Encoder:
+    """Turns words into the integer inputs of the network (shared by training and tagging)."""
+
+    def __init__(
+        self,
+        words: Sequence[str],
+        chars: Sequence[str],
+        gazetteer: dict[tuple[str, ...], str],
+        name_parts: dict[str, str],
+    ) -> None:
+        # row 0 of the vectors is the unknown word
+        self.word_index = {w: i + 1 for i, w in enumerate(words)}
+        # char 0 is padding, 1 unknown, 2 and 3 the word's start and end
+        self.char_index = {c: i + 4 for i, c in enumerate(chars)}
+        self.gazetteer = gazetteer
+        self.name_parts = name_parts
+        self._gaz_index = _phrase_index(gazetteer)
+        self._stems: dict[str, str] = {}
+
+    def word(self, word: str) -> WordCodes:
+        key = word_key(word)
+        stem = light_stem(key)
+        vec = self.word_index.get(key) or self.word_index.get(stem, 0)
+        chars = [2, *(self.char_index.get(c, 1) for c in key[: MAX_CHARS - 2]), 3]
+        cue = _CUE_INDEX.get(stem) or _CUE_INDEX.get(key) or "none"
+        return WordCodes(
+            vec, chars, shape_id(word), CUE_CLASSES.index(cue), int(stem in self.name_parts)
+        )
+
+    def stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            if len(self._stems) > 300_000:
+                self._stems.clear()
+            stem = self._stems[word] = light_stem(word_key(word))
+        return stem
+
+    def gazetteer_tags(self, words: Sequence[str]) -> list[int]:
+        """Per token: 0, or the ANERGazet phrase tag (B-/I- type) covering it."""
+        stems = [self.stem(w) for w in words]
+        if not any(s in self._gaz_index for s in stems):
+            return [0] * len(stems)
+        found: list[list[str]] = [[] for _ in stems]
+        _match(stems, self.gazetteer, self._gaz_index, found, "g")
+        out = []
+        for fs in found:
+            own = [f[1:] for f in fs if f[1:] in GAZ_TAGS]
+            out.append(GAZ_TAGS.index(own[0]) if own else 0)
+        return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+class NeuralModel:
+    """The network's weights and a numpy forward pass (the same arithmetic as training's)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], encoder: Encoder, labels: list[str]):
+        self.a = {k: v.astype(np.float32) for k, v in arrays.items() if v.dtype.kind == "f"}
+        hs = self.a["lstm_f_whh"].shape[1]
+        # PyTorch's gate order (input, forget, cell, output) -> (input, forget, output, cell),
+        # so that one sigmoid covers the first three
+        perm = np.r_[0 : 2 * hs, 3 * hs : 4 * hs, 2 * hs : 3 * hs]
+        for name in (
+            "lstm_f_wih",
+            "lstm_f_whh",
+            "lstm_f_b",
+            "lstm_b_wih",
+            "lstm_b_whh",
+            "lstm_b_b",
+        ):
+            self.a[name] = self.a[name][perm]
+        self.encoder = encoder
+        self.labels = labels
+        self.hidden = self.a["lstm_f_whh"].shape[1]
+        # the gazetteer embedding is added per token, after the per-word part
+        gaz = self.a["gaz_emb"]
+        self.gaz_f = gaz @ self._input_slice("lstm_f_wih", "gaz").T
+        self.gaz_b = gaz @ self._input_slice("lstm_b_wih", "gaz").T
+        # the per-word part of both directions' input weights, applied once per word
+        self.static_w = np.concatenate(
+            [self._input_slice("lstm_f_wih", "static"), self._input_slice("lstm_b_wih", "static")]
+        ).T
+        self.static_b = np.concatenate([self.a["lstm_f_b"], self.a["lstm_b_b"]])
+        self.whh = np.stack([self.a["lstm_f_whh"].T, self.a["lstm_b_whh"].T])
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _input_slice(self, name: str, part: str) -> np.ndarray:
+        w = self.a[name]
+        d_static = w.shape[1] - self.a["gaz_emb"].shape[1]
+        return w[:, d_static:] if part == "gaz" else w[:, :d_static]
+
+    def _char_vectors(self, codes: Sequence[WordCodes]) -> np.ndarray:
+        """The character CNN of many words at once: (words, filters)."""
+        a = self.a
+        w = a["char_conv_w"]  # (filters, d, width)
+        filters, d, width = w.shape
+        pad = width // 2
+        longest = max(len(c.chars) for c in codes)
+        ids = np.zeros((len(codes), longest + 2 * pad), dtype=np.intp)
+        valid = np.zeros((len(codes), longest), dtype=bool)
+        for k, c in enumerate(codes):
+            ids[k, pad : pad + len(c.chars)] = c.chars
+            valid[k, : len(c.chars)] = True
+        emb = a["char_emb"][ids]  # (words, positions, d); id 0 is the all-zero padding
+        windows = np.concatenate([emb[:, k : k + longest] for k in range(width)], axis=2)
+        kernel = w.transpose(2, 1, 0).reshape(width * d, filters)
+        conv = np.maximum(windows @ kernel + a["char_conv_b"], 0.0)
+        conv *= valid[:, :, None]
+        return conv.max(axis=1)
+
+    def _word_inputs(self, words: Sequence[str]) -> np.ndarray:
+        """Each word's contribution to both LSTM directions' gate inputs (words, 8 * hidden),
+        memoised."""
+        new = [w for w in dict.fromkeys(words) if w not in self._cache]
+        if new:
+            a = self.a
+            codes = [self.encoder.word(w) for w in new]
+            x = np.concatenate(
+                [
+                    a["word_vectors"][[c.vector for c in codes]],
+                    self._char_vectors(codes),
+                    a["shape_emb"][[c.shape for c in codes]],
+                    a["cue_emb"][[c.cue for c in codes]],
+                    a["part_emb"][[c.name_part for c in codes]],
+                ],
+                axis=1,
+            )
+            rows = x @ self.static_w + self.static_b
+            with self._lock:
+                if len(self._cache) > 300_000:
+                    self._cache.clear()
+                self._cache.update(zip(new, rows, strict=True))
+        return np.stack([self._cache[w] for w in words])
+
+    def _bilstm(self, gates_in: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Both directions at once over a padded batch (2, batch, steps, 4h) whose sentences
+        are sorted longest first, the backward one's already reversed -> (2, batch, steps, h).
+        At step t only the sentences longer than t are computed (a prefix of the batch)."""
+        _, batch, steps, _ = gates_in.shape
+        hs = self.hidden
+        whh = self.whh  # (2, h, 4h), gates reordered to i, f, o, g
+        h = np.zeros((2, batch, hs), dtype=np.float32)
+        c = np.zeros((2, batch, hs), dtype=np.float32)
+        out = np.zeros((2, batch, steps, hs), dtype=np.float32)
+        active = batch - np.searchsorted(lengths[::-1], np.arange(steps), side="right")
+        for t in range(steps):
+            k = int(active[t])
+            g = gates_in[:, :k, t] + h[:, :k] @ whh
+            sig = _sigmoid(g[..., : 3 * hs])
+            cand = np.tanh(g[..., 3 * hs :])
+            ck = c[:, :k]
+            ck *= sig[..., hs : 2 * hs]
+            ck += sig[..., :hs] * cand
+            h[:, :k] = sig[..., 2 * hs :] * np.tanh(ck)
+            out[:, :k, t] = h[:, :k]
+        return out
+
+    def emissions(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Label scores (tokens, labels) of each sentence, the start and end scores included
+        on its first and last token, ready for ``crf.viterbi`` / ``crf.marginals``."""
+        live = [s for s in sentences if len(s)]
+        out: list[np.ndarray] = [np.zeros((0, len(self.labels)))] * len(sentences)
+        if not live:
+            return out
+        h4 = 4 * self.hidden
+        order = sorted(range(len(live)), key=lambda b: -len(live[b]))
+        lengths = np.array([len(live[b]) for b in order])
+        steps = int(lengths[0])
+        gates = np.zeros((2, len(live), steps, h4), dtype=np.float32)
+        for row, b in enumerate(order):
+            words = live[b]
+            n = len(words)
+            x = self._word_inputs(words)
+            gaz = self.encoder.gazetteer_tags(words)
+            gates[0, row, :n] = x[:, :h4] + self.gaz_f[gaz]
+            # the backward direction reads the sentence reversed, left-aligned
+            gates[1, row, :n] = (x[:, h4:] + self.gaz_b[gaz])[::-1]
+        hidden = self._bilstm(gates, lengths)
+        row_of = {b: row for row, b in enumerate(order)}
+        hf = hidden[0][[row_of[b] for b in range(len(live))]]
+        hb = hidden[1][[row_of[b] for b in range(len(live))]]
+        scores = []
+        for b, words in enumerate(live):
+            n = len(words)
+            h = np.concatenate([hf[b, :n], hb[b, :n][::-1]], axis=1)
+            em = (h @ self.a["out_w"].T + self.a["out_b"]).astype(np.float64)
+            em[0] += self.a["start"]
+            em[-1] += self.a["end"]
+            scores.append(em)
+        it = iter(scores)
+        return [next(it) if len(s) else out[k] for k, s in enumerate(sentences)]
+
+    @property
+    def transitions(self) -> np.ndarray:
+        return self.a["trans"].astype(np.float64)
+
+
+def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows as int8 with one scale each (a quarter of float32's size, no measurable loss)."""
+    scale = np.abs(vectors).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.round(vectors / scale[:, None]).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+def dequantise(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return q.astype(np.float32) * scale[:, None].astype(np.float32)
+
+
+def _fingerprint(quantised: np.ndarray) -> str:
+    import hashlib
+
+    return hashlib.sha1(quantised.tobytes()).hexdigest()[:16]
+
+
+def save_vectors_file(path: Path, words: Sequence[str], vectors: np.ndarray) -> str:
+    """Write the input word vectors (row 0 is the unknown word, then one row per word) as int8; return
+    their fingerprint, which the networks trained on them record."""
+    quantised, scale = quantise(vectors)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, words=np.array(list(words)), q=quantised, scale=scale)
+    return _fingerprint(quantised)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_vectors_file(path: str) -> tuple[list[str], np.ndarray, str]:
+    with np.load(path) as data:
+        q = data["q"]
+        return [str(w) for w in data["words"]], dequantise(q, data["scale"]), _fingerprint(q)
+
+
+def save_neural(
+    path: Path,
+    arrays: dict[str, np.ndarray],
+    words: Sequence[str],
+    chars: Sequence[str],
+    labels: Sequence[str],
+    gazetteer: dict[tuple[str, ...], str],
+    name_parts: dict[str, str],
+    meta: dict[str, object],
+) -> None:
+    """Write a network to ``path`` and its word vectors (``arrays["word_vectors"]``, shared
+    by all networks trained on them) to ``VECTORS_NAME`` beside it."""
+    import json
+
+    fingerprint = save_vectors_file(path.parent / VECTORS_NAME, words, arrays["word_vectors"])
+    meta = {**meta, "vectors_file": VECTORS_NAME, "vectors_fingerprint": fingerprint}
+    gaz = [f"{t}\t{' '.join(k)}" for k, t in gazetteer.items()]
+    parts = [f"{t}\t{w}" for w, t in name_parts.items()]
+    np.savez_compressed(
+        path,
+        **{k: v.astype(np.float32) for k, v in arrays.items() if k != "word_vectors"},
+        chars=np.array(list(chars)),
+        labels=np.array(list(labels)),
+        gazetteer=np.array(gaz),
+        name_parts=np.array(parts),
+        meta=np.array(json.dumps(meta, ensure_ascii=False)),
+    )
+
+
+def default_neural_path() -> Path:
+    return Path(str(files("marsad.ner").joinpath("models", MODEL_NAME)))
+
+
+def shipped_neural_paths() -> list[Path]:
+    """The networks the package ships: ``anercorp-bilstm.npz`` and its other seeds
+    (``anercorp-bilstm-2.npz`` ...), averaged by the ensemble."""
+    folder = default_neural_path().parent
+    return sorted(folder.glob(MODEL_NAME.replace(".npz", "*.npz")))
+
+
+def load_neural(path: Path | None = None) -> tuple[NeuralModel, dict[str, object]]:
+    import json
+
+    path = Path(path) if path is not None else default_neural_path()
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files if data[k].dtype.kind == "f"}
+        chars = [str(c) for c in data["chars"]]
+        labels = [str(y) for y in data["labels"]]
+        gaz: dict[tuple[str, ...], str] = {}
+        for line in data["gazetteer"]:
+            t, _, k = str(line).partition("\t")
+            gaz[tuple(k.split(" "))] = t
+        parts = {}
+        for line in data["name_parts"]:
+            t, _, w = str(line).partition("\t")
+            parts[w] = t
+        meta = json.loads(str(data["meta"]))
+    vectors_path = path.parent / str(meta["vectors_file"])
+    if not vectors_path.exists():
+        raise FileNotFoundError(f"{path}: its word vectors {vectors_path} are missing")
+    words, vectors, fingerprint = _load_vectors_file(str(vectors_path))
+    if fingerprint != meta["vectors_fingerprint"]:
+        raise ValueError(f"{path}: was trained on other word vectors than {vectors_path}")
+    arrays["word_vectors"] = vectors
+    encoder = Encoder(words, chars, gaz, parts)
+    return NeuralModel(arrays, encoder, labels), meta
+
+
+class NeuralTagger:
+    """Tags sentences of words with the neural model (loaded lazily, once)."""
+
+    def __init__(self, model_path: str | Path | None = None) -> None:
+        self.model_path = Path(model_path) if model_path is not None else None
+        self._model: NeuralModel | None = None
+        self._lock = threading.Lock()
+        self.meta: dict[str, object] = {}
+
+    def load(self) -> NeuralModel:
+        with self._lock:
+            if self._model is None:
+                self._model, self.meta = load_neural(self.model_path)
+        return self._model
+
+    def tag_document(
+        self, sentences: Sequence[Sequence[str]], with_marginals: bool = False
+    ) -> tuple[list[list[str]], list[np.ndarray]]:
+        """BIO labels of each sentence and, with ``with_marginals``, each token's label
+        probabilities (tokens, labels) in the order of ``self.load().labels``."""
+        from marsad.ner.crf import marginals, viterbi
+
+        model = self._model or self.load()
+        ems = model.emissions(sentences)
+        live = [i for i, e in enumerate(ems) if len(e)]
+        labels: list[list[str]] = [[] for _ in sentences]
+        for i, path in zip(live, viterbi([ems[i] for i in live], model.transitions), strict=True):
+            labels[i] = [model.labels[y] for y in path]
+        probs: list[np.ndarray] = [np.zeros((0, len(model.labels)))] * len(sentences)
+        if with_marginals and live:
+            for i, m in zip(
+                live, marginals([ems[i] for i in live], model.transitions), strict=True
+            ):
+                probs[i] = m
+        return labels, probs
+
+    def tag_words(self, sentences: Sequence[Sequence[str]], batch: int = 64) -> list[list[str]]:
+        out: list[list[str]] = []
+        for i in range(0, len(sentences), batch):
+            out.extend(self.tag_document(sentences[i : i + batch])[0])
+        return out

@@ -1,0 +1,310 @@
+"""Train the neural NER tagger (``neural.py``) on ANERcorp's train split with PyTorch.
+
+    pip install '.[train]'          # PyTorch, for training only
+    python -m marsad.ner.vectors --articles ../shared/datasets/saudinewsnet/articles.jsonl.xz \\
+        --out build/ner/vectors.npz
+    python -m marsad.ner.neural_train --data ../shared/datasets/anercorp \\
+        --vectors build/ner/vectors.npz          # or: marsad train ner-neural
+
+Learns from ``train.txt`` only; after each epoch the model is scored on ``dev.txt`` and the
+best epoch is kept (early stopping on dev, the only use of dev). ``test.txt`` is left to
+``marsad eval ner``. The weights are written as a numpy ``.npz`` that tagging reads without
+PyTorch. Deterministic for a given seed and thread count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from marsad.eval.conll import Sent, read_conll, score
+from marsad.ner.crf import read_anergazet, viterbi, word_key
+from marsad.ner.neural import (
+    CUE_CLASSES,
+    GAZ_TAGS,
+    MAX_CHARS,
+    SHAPES,
+    Encoder,
+    default_neural_path,
+    dequantise,
+    quantise,
+    save_neural,
+)
+from marsad.ner.vectors import load_vectors
+
+LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+DEFAULTS: dict[str, float | int] = {
+    "vocab": 120_000,  # word vectors shipped: the most frequent words of the news text
+    "dim": 128,  # leading SVD components kept
+    "char_dim": 24,
+    "char_filters": 64,
+    "hidden": 128,  # per LSTM direction
+    "dropout": 0.5,
+    "lr": 0.002,
+    "batch": 16,
+    "epochs": 30,
+    "seed": 1,
+}
+
+
+def _import_torch():  # type: ignore[no-untyped-def]
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise SystemExit(
+            "training the neural tagger needs PyTorch: pip install '.[train]' "
+            "(see the README for the CPU build)"
+        ) from exc
+    return torch
+
+
+def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict):  # type: ignore[no-untyped-def]
+    nn = torch.nn
+
+    class Net(nn.Module):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.word_vectors = nn.Embedding(n_vectors, dim)
+            self.word_vectors.weight.requires_grad = False
+            self.char_emb = nn.Embedding(n_chars, int(p["char_dim"]), padding_idx=0)
+            self.char_conv = nn.Conv1d(
+                int(p["char_dim"]), int(p["char_filters"]), kernel_size=3, padding=1
+            )
+            self.shape_emb = nn.Embedding(len(SHAPES), 8)
+            self.cue_emb = nn.Embedding(len(CUE_CLASSES), 8)
+            self.part_emb = nn.Embedding(2, 4)
+            self.gaz_emb = nn.Embedding(len(GAZ_TAGS), 8)
+            d_in = dim + int(p["char_filters"]) + 8 + 8 + 4 + 8
+            self.drop = nn.Dropout(float(p["dropout"]))
+            self.lstm = nn.LSTM(d_in, int(p["hidden"]), batch_first=True, bidirectional=True)
+            self.out = nn.Linear(2 * int(p["hidden"]), len(LABELS))
+            n = len(LABELS)
+            self.trans = nn.Parameter(torch.zeros(n, n))
+            self.start = nn.Parameter(torch.zeros(n))
+            self.end = nn.Parameter(torch.zeros(n))
+
+        def emissions(self, batch: dict) -> torch.Tensor:  # type: ignore[name-defined]
+            chars = batch["chars"]  # (B, T, C)
+            b, t, c = chars.shape
+            ce = self.char_emb(chars.view(b * t, c)).transpose(1, 2)  # (BT, d, C)
+            conv = torch.relu(self.char_conv(ce)) * (chars.view(b * t, 1, c) > 0)
+            char_vec = conv.max(dim=2).values.view(b, t, -1)
+            x = torch.cat(
+                [
+                    self.word_vectors(batch["vector"]),
+                    char_vec,
+                    self.shape_emb(batch["shape"]),
+                    self.cue_emb(batch["cue"]),
+                    self.part_emb(batch["part"]),
+                    self.gaz_emb(batch["gaz"]),
+                ],
+                dim=2,
+            )
+            packed = nn.utils.rnn.pack_padded_sequence(
+                self.drop(x), batch["lengths"], batch_first=True, enforce_sorted=False
+            )
+            h, _ = self.lstm(packed)
+            h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
+            return self.out(self.drop(h))
+
+        def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor):  # type: ignore[name-defined]
+            b, t, n = em.shape
+            rows = torch.arange(b)
+            lengths = mask.sum(1)
+            gold = self.start[tags[:, 0]] + em[rows, 0, tags[:, 0]]
+            alpha = self.start + em[:, 0]
+            for i in range(1, t):
+                m = mask[:, i]
+                step = self.trans[tags[:, i - 1], tags[:, i]] + em[rows, i, tags[:, i]]
+                gold = gold + step * m
+                new = torch.logsumexp(alpha.unsqueeze(2) + self.trans, dim=1) + em[:, i]
+                alpha = torch.where(m.unsqueeze(1), new, alpha)
+            gold = gold + self.end[tags[rows, lengths - 1]]
+            log_z = torch.logsumexp(alpha + self.end, dim=1)
+            return (log_z - gold).sum()
+
+    return Net()
+
+
+def encode_sentences(encoder: Encoder, sents: Sequence[Sent]) -> list[dict[str, list]]:
+    out = []
+    for words, tags in sents:
+        codes = [encoder.word(w) for w in words]
+        out.append(
+            {
+                "vector": [c.vector for c in codes],
+                "chars": [c.chars for c in codes],
+                "shape": [c.shape for c in codes],
+                "cue": [c.cue for c in codes],
+                "part": [c.name_part for c in codes],
+                "gaz": encoder.gazetteer_tags(words),
+                "tags": [LABELS.index(y) if y in LABELS else 0 for y in tags],
+            }
+        )
+    return out
+
+
+def make_batch(torch, items: Sequence[dict[str, list]]) -> dict:  # type: ignore[no-untyped-def]
+    b = len(items)
+    t = max(len(it["vector"]) for it in items)
+    batch = {
+        k: torch.zeros((b, t), dtype=torch.long)
+        for k in ("vector", "shape", "cue", "part", "gaz", "tags")
+    }
+    chars = torch.zeros((b, t, MAX_CHARS), dtype=torch.long)
+    mask = torch.zeros((b, t), dtype=torch.bool)
+    for i, it in enumerate(items):
+        n = len(it["vector"])
+        for k in ("vector", "shape", "cue", "part", "gaz", "tags"):
+            batch[k][i, :n] = torch.tensor(it[k])
+        for j, cs in enumerate(it["chars"]):
+            chars[i, j, : len(cs)] = torch.tensor(cs)
+        mask[i, :n] = True
+    batch["chars"] = chars
+    batch["mask"] = mask
+    batch["lengths"] = mask.sum(1)
+    return batch
+
+
+def predict(torch, net, data: Sequence[dict[str, list]], batch_size: int = 64) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    net.eval()
+    out: list[list[str]] = []
+    with torch.no_grad():
+        for i in range(0, len(data), batch_size):
+            items = data[i : i + batch_size]
+            batch = make_batch(torch, items)
+            em = net.emissions(batch).double().numpy()
+            start = net.start.detach().double().numpy()
+            end = net.end.detach().double().numpy()
+            ems = []
+            for k, it in enumerate(items):
+                e = em[k, : len(it["vector"])].copy()
+                e[0] += start
+                e[-1] += end
+                ems.append(e)
+            for path in viterbi(ems, net.trans.detach().double().numpy()):
+                out.append([LABELS[y] for y in path])
+    net.train()
+    return out
+
+
+def export_arrays(net, vectors: np.ndarray) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    return {
+        "word_vectors": vectors,
+        "char_emb": sd["char_emb.weight"],
+        "char_conv_w": sd["char_conv.weight"],
+        "char_conv_b": sd["char_conv.bias"],
+        "shape_emb": sd["shape_emb.weight"],
+        "cue_emb": sd["cue_emb.weight"],
+        "part_emb": sd["part_emb.weight"],
+        "gaz_emb": sd["gaz_emb.weight"],
+        "lstm_f_wih": sd["lstm.weight_ih_l0"],
+        "lstm_f_whh": sd["lstm.weight_hh_l0"],
+        "lstm_f_b": sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
+        "lstm_b_wih": sd["lstm.weight_ih_l0_reverse"],
+        "lstm_b_whh": sd["lstm.weight_hh_l0_reverse"],
+        "lstm_b_b": sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
+        "out_w": sd["out.weight"],
+        "out_b": sd["out.bias"],
+        "trans": sd["trans"],
+        "start": sd["start"],
+        "end": sd["end"],
+    }
+
+
+def train_neural(
+    data_dir: Path, vectors_path: Path, out_path: Path, **overrides: float | int
+) -> dict[str, object]:
+    torch = _import_torch()
+    p = {**DEFAULTS, **{k: v for k, v in overrides.items() if v is not None}}
+    torch.manual_seed(int(p["seed"]))
+    rng = np.random.default_rng(int(p["seed"]))
+    t0 = time.time()
+    train = read_conll(data_dir / "train.txt")
+    dev = read_conll(data_dir / "dev.txt")
+    all_words, all_vec = load_vectors(vectors_path)
+    n_vec, dim = int(p["vocab"]), int(p["dim"])
+    words = all_words[:n_vec]
+    vec = all_vec[:n_vec, :dim]
+    vec = vec / (np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9) * 0.5 * np.sqrt(dim) / 4
+    vectors = np.vstack([np.zeros((1, dim), dtype=np.float32), vec.astype(np.float32)])
+    vectors = dequantise(*quantise(vectors))  # train on exactly what is shipped
+    char_counts = Counter(c for toks, _ in train for w in toks for c in word_key(w))
+    chars = sorted(c for c, k in char_counts.items() if k >= 2)
+    gaz, parts = read_anergazet(data_dir / "gazetteers")
+    encoder = Encoder(words, chars, gaz, parts)
+    train_data = encode_sentences(encoder, train)
+    dev_data = encode_sentences(encoder, dev)
+    net = build_model(torch, len(vectors), dim, len(chars) + 4, p)
+    net.word_vectors.weight.data.copy_(torch.from_numpy(vectors))
+    params = [q for q in net.parameters() if q.requires_grad]
+    opt = torch.optim.Adam(params, lr=float(p["lr"]))
+    best_f1, best_state, best_epoch = -1.0, None, 0
+    gold_dev = [tags for _, tags in dev]
+    order = np.arange(len(train_data))
+    history = []
+    for epoch in range(1, int(p["epochs"]) + 1):
+        rng.shuffle(order)
+        total = 0.0
+        for i in range(0, len(order), int(p["batch"])):
+            items = [train_data[j] for j in order[i : i + int(p["batch"])]]
+            batch = make_batch(torch, items)
+            em = net.emissions(batch)
+            loss = net.nll(em, batch["tags"], batch["mask"])
+            opt.zero_grad()
+            (loss / len(items)).backward()
+            torch.nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            total += float(loss.detach())
+        f1 = score(gold_dev, predict(torch, net, dev_data)).micro.f1
+        history.append((epoch, round(total, 1), round(f1, 4)))
+        print(
+            f"epoch {epoch:2d} loss {total:9.1f} dev F1 {f1:.4f} ({time.time() - t0:.0f}s)",
+            flush=True,
+        )
+        if f1 > best_f1:
+            best_f1, best_epoch = f1, epoch
+            best_state = {k: v.clone() for k, v in net.state_dict().items()}
+    assert best_state is not None
+    net.load_state_dict(best_state)
+    meta = {
+        "trained_on": "train",
+        "params": p,
+        "best_epoch": best_epoch,
+        "dev_f1": round(best_f1, 4),
+        "history": history,
+        "labels": LABELS,
+    }
+    save_neural(out_path, export_arrays(net, vectors), words, chars, LABELS, gaz, parts, meta)
+    return {
+        "model": str(out_path),
+        "dev_f1": best_f1,
+        "best_epoch": best_epoch,
+        "seconds": time.time() - t0,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Train the neural NER tagger on ANERcorp.")
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--vectors", type=Path, required=True, help="vectors.npz (marsad.ner.vectors)")
+    ap.add_argument("--out", type=Path, default=None)
+    for k, v in DEFAULTS.items():
+        ap.add_argument("--" + k.replace("_", "-"), type=type(v), default=None)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    torch = _import_torch()
+    torch.set_num_threads(args.threads)
+    overrides = {k: getattr(args, k) for k in DEFAULTS}
+    result = train_neural(args.data, args.vectors, args.out or default_neural_path(), **overrides)
+    print(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""The neural tagger's numpy forward pass and the CRF + network ensemble."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.eval.conll import read_conll, score, spans
+from marsad.ner.ensemble import bio_transitions
+from marsad.ner.neural import (
+    CUE_CLASSES,
+    GAZ_TAGS,
+    SHAPES,
+    Encoder,
+    NeuralModel,
+    NeuralTagger,
+    default_neural_path,
+    dequantise,
+    load_neural,
+    quantise,
+    save_neural,
+)
+
+DATASETS = Path(
+    os.environ.get("MARSAD_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
+)
+LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+WORDS = ["قال", "وزير", "الخارجية", "الأردني", "أيمن", "الصفدي", "في", "عمان", "اليوم"]
+GAZ = {("عمان",): "LOC"}
+PARTS = {"ايمن": "PERS"}
+
+
+def random_arrays(rng: np.random.Generator, n_vectors: int, n_chars: int) -> dict:
+    dim, filters, hidden = 12, 10, 8
+    d_in = dim + filters + 8 + 8 + 4 + 8
+
+    def r(*shape: int) -> np.ndarray:
+        return rng.normal(0, 0.5, shape).astype(np.float32)
+
+    vectors = r(n_vectors, dim)
+    vectors[0] = 0
+    char_emb = r(n_chars, 6)
+    char_emb[0] = 0
+    return {
+        "word_vectors": vectors,
+        "char_emb": char_emb,
+        "char_conv_w": r(filters, 6, 3),
+        "char_conv_b": r(filters),
+        "shape_emb": r(len(SHAPES), 8),
+        "cue_emb": r(len(CUE_CLASSES), 8),
+        "part_emb": r(2, 4),
+        "gaz_emb": r(len(GAZ_TAGS), 8),
+        "lstm_f_wih": r(4 * hidden, d_in),
+        "lstm_f_whh": r(4 * hidden, hidden),
+        "lstm_f_b": r(4 * hidden),
+        "lstm_b_wih": r(4 * hidden, d_in),
+        "lstm_b_whh": r(4 * hidden, hidden),
+        "lstm_b_b": r(4 * hidden),
+        "out_w": r(len(LABELS), 2 * hidden),
+        "out_b": r(len(LABELS)),
+        "trans": r(len(LABELS), len(LABELS)),
+        "start": r(len(LABELS)),
+        "end": r(len(LABELS)),
+    }
+
+
+def tiny_model(tmp_path):
+    rng = np.random.default_rng(3)
+    chars = sorted({c for w in WORDS for c in w})
+    arrays = random_arrays(rng, len(WORDS) + 1, len(chars) + 4)
+    path = tmp_path / "tiny.npz"
+    save_neural(path, arrays, WORDS, chars, LABELS, GAZ, PARTS, {"trained_on": "nothing"})
+    return path, arrays, chars
+
+
+def test_quantised_vectors_stay_close():
+    rng = np.random.default_rng(0)
+    vec = rng.normal(0, 0.2, (50, 16)).astype(np.float32)
+    vec[0] = 0
+    back = dequantise(*quantise(vec))
+    assert np.abs(back - vec).max() <= np.abs(vec).max(axis=1).max() / 127 * 0.51
+    assert np.all(back[0] == 0)
+
+
+def test_saved_model_round_trips_and_tags_each_token(tmp_path):
+    path, arrays, _ = tiny_model(tmp_path)
+    model, meta = load_neural(path)
+    assert meta["trained_on"] == "nothing"
+    assert model.labels == LABELS
+    sents = [WORDS, WORDS[:3], [], ["كلمة", "جديدة", "تماما"]]
+    ems = model.emissions(sents)
+    assert [e.shape for e in ems] == [(9, 9), (3, 9), (0, 9), (3, 9)]
+    # a sentence scores the same alone as in a batch with longer ones (padding is inert)
+    alone = model.emissions([WORDS[:3]])[0]
+    assert np.allclose(alone, ems[1], atol=1e-5)
+    # memoised words give the same scores as a cold cache
+    fresh, _ = load_neural(path)
+    assert np.allclose(fresh.emissions([WORDS])[0], ems[0], atol=1e-5)
+    labels, probs = NeuralTagger(path).tag_document(sents, with_marginals=True)
+    assert [len(y) for y in labels] == [9, 3, 0, 3]
+    assert all(np.allclose(p.sum(axis=1), 1.0) for p in probs if len(p))
+
+
+def test_encoder_reads_clitics_gazetteer_and_name_parts():
+    enc = Encoder(WORDS, sorted({c for w in WORDS for c in w}), GAZ, PARTS)
+    # وعمان: the clitic-free stem finds the word's vector and the gazetteer entry
+    assert enc.word("وعمان").vector == WORDS.index("عمان") + 1
+    assert enc.word("مجهولة").vector == 0
+    assert enc.gazetteer_tags(["في", "عمان"]) == [0, GAZ_TAGS.index("B-LOC")]
+    assert enc.word("أيمن").name_part == 1
+    assert enc.word("Reuters").shape == SHAPES.index("Lat")
+
+
+def test_numpy_forward_pass_matches_pytorch(tmp_path):
+    torch = pytest.importorskip("torch")
+    from marsad.ner.neural_train import build_model, encode_sentences, export_arrays, make_batch
+
+    torch.manual_seed(0)
+    chars = sorted({c for w in WORDS for c in w})
+    p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5}
+    net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p)
+    for q in net.parameters():  # the CRF scores start at zero: make them count
+        torch.nn.init.normal_(q, 0, 0.5)
+    with torch.no_grad():
+        net.char_emb.weight[0] = 0  # the padding character, as training keeps it
+    net.eval()
+    enc = Encoder(WORDS, chars, GAZ, PARTS)
+    sents = [(WORDS, ["O"] * len(WORDS)), (WORDS[3:7], ["O"] * 4)]
+    batch = make_batch(torch, encode_sentences(enc, sents))
+    with torch.no_grad():
+        em = net.emissions(batch).numpy()
+    arrays = export_arrays(net, net.word_vectors.weight.detach().numpy())
+    model = NeuralModel(arrays, enc, LABELS)
+    ours = model.emissions([s for s, _ in sents])
+    for k, (words, _) in enumerate(sents):
+        want = em[k, : len(words)].astype(np.float64)
+        want[0] += arrays["start"]
+        want[-1] += arrays["end"]
+        assert np.allclose(ours[k], want, atol=1e-4)
+
+
+def test_bio_constraint_forbids_inside_after_outside_or_other_type():
+    t = bio_transitions(LABELS)
+    idx = LABELS.index
+    assert t[idx("O"), idx("I-PERS")] < -100
+    assert t[idx("B-LOC"), idx("I-PERS")] < -100
+    assert t[idx("B-PERS"), idx("I-PERS")] == 0
+    assert t[idx("I-PERS"), idx("I-PERS")] == 0
+    assert t[idx("I-PERS"), idx("B-LOC")] == 0
+
+
+def test_shipped_ensemble_finds_names_in_dev_sentences():
+    data = DATASETS / "anercorp"
+    if not (data / "dev.txt").exists():
+        pytest.skip(f"ANERcorp not found at {data} (set MARSAD_DATASETS)")
+    if not default_neural_path().exists():
+        pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
+    from marsad.ner.crf import CrfTagger
+
+    sents = read_conll(data / "dev.txt")[:120]
+    words = [w for w, _ in sents]
+    gold = [y for _, y in sents]
+    crf_only = CrfTagger(neural=False).tag_words(words)
+    both = CrfTagger().tag_words(words)
+    # the ensemble finds most names of real dev sentences, no worse than the CRF alone
+    assert score(gold, both).micro.f1 >= 0.7
+    assert score(gold, both).micro.f1 >= score(gold, crf_only).micro.f1 - 0.02
+    assert sum(len(spans(y)) for y in both) > 0.7 * sum(len(spans(y)) for y in gold)
