@@ -17,6 +17,7 @@ from marsad.ner.neural import (
     Encoder,
     NeuralModel,
     NeuralTagger,
+    average_emissions,
     default_neural_path,
     dequantise,
     load_neural,
@@ -169,3 +170,21 @@ def test_shipped_ensemble_finds_names_in_dev_sentences():
     assert score(gold, both).micro.f1 >= 0.7
     assert score(gold, both).micro.f1 >= score(gold, crf_only).micro.f1 - 0.02
     assert sum(len(spans(y)) for y in both) > 0.7 * sum(len(spans(y)) for y in gold)
+
+
+def test_stacked_networks_average_their_scores():
+    chars = sorted({c for w in WORDS for c in w})
+    enc = Encoder(WORDS, chars, GAZ, PARTS)
+    models = [
+        NeuralModel(
+            random_arrays(np.random.default_rng(seed), len(WORDS) + 1, len(chars) + 4), enc, LABELS
+        )
+        for seed in (5, 6, 7)
+    ]
+    sents = [WORDS[2:], [], WORDS, ["في", "عمان"]]
+    together = average_emissions(models, sents)
+    alone = [m.emissions(sents) for m in models]
+    for k in range(len(sents)):
+        want = sum(a[k] for a in alone) / 3 if len(sents[k]) else np.zeros((0, len(LABELS)))
+        assert together[k].shape == want.shape
+        assert np.allclose(together[k], want, atol=1e-5)

@@ -109,6 +109,31 @@ def _pairs(docs: list[Document]) -> Iterator[tuple[Document, Document]]:
         yield docs[i], docs[i + 1]
 
 
+def _tagger_speed(tagger: object, docs: list[Document]) -> dict[str, float]:
+    """Tokens a second of the pipeline's learned tagger (the CRF, mixed with the network when
+    shipped) on the articles' words, from a fresh model (cold: no word memoised) and again
+    (warm), and of the CRF alone for comparison; empty when the pipeline runs no CRF."""
+    from marsad.ner.crf import CrfTagger
+    from marsad.text.segment import split_sentences, tokenize
+
+    learned = getattr(tagger, "crf", None)
+    if not isinstance(learned, CrfTagger):
+        return {}
+    prepared = [(d.id, d.text, split_sentences(d.text), tokenize(d.text)) for d in docs]
+    tokens = sum(len(p[3]) for p in prepared)
+    out: dict[str, float] = {}
+    settings = [("learned", learned.neural)] + [("crf_only", False)] * (learned.neural is not False)
+    for name, neural in settings:
+        fresh = CrfTagger(learned.model_path, passes=learned.passes, neural=neural)
+        fresh.load()
+        cold = _timed(lambda t=fresh: [t.tag(*p) for p in prepared])
+        warm = _timed(lambda t=fresh: [t.tag(*p) for p in prepared])
+        out[f"{name}_tokens_per_s_cold"] = tokens / cold
+        out[f"{name}_tokens_per_s_warm"] = tokens / warm
+        out[f"{name}_ms_per_article"] = warm * 1000 / len(docs)
+    return out
+
+
 def run_benchmarks(
     console: Console, data: Path | None = None, articles: int = 300, runs: int = 5
 ) -> dict:
@@ -132,7 +157,10 @@ def run_benchmarks(
     pairs = list(_pairs([_trim_words(d, 400) for d in long_docs]))[: max(runs, 10)]
     compare_times = [_timed(lambda p=p: compare_documents(list(p))) * 1000 for p in pairs]
 
+    tagging = _tagger_speed(default_tagger(), docs)
+
     results = {
+        **tagging,
         "corpus": corpus,
         "articles": len(docs),
         "mean_words": round(words / len(docs)),
@@ -154,6 +182,14 @@ def run_benchmarks(
         f"{results['compare_400w_ms_median']:.1f}",
     )
     table.add_row("compare, ms (worst)", f"{results['compare_400w_ms_max']:.1f}")
+    for name, label in (("learned", "learned entity tagger"), ("crf_only", "…CRF alone")):
+        if f"{name}_tokens_per_s_cold" in results:
+            table.add_row(
+                f"{label}, tokens/s cold / warm (ms an article warm)",
+                f"{results[f'{name}_tokens_per_s_cold']:,.0f} / "
+                f"{results[f'{name}_tokens_per_s_warm']:,.0f} "
+                f"({results[f'{name}_ms_per_article']:.1f})",
+            )
     table.add_row("peak memory, MiB (RSS)", f"{results['peak_rss_mib']:.0f}")
     console.print(table)
     return results

@@ -401,7 +401,10 @@ def train_ner_neural_cmd(
     vectors: Annotated[Path, typer.Option(help="word vectors file, built when missing")] = Path(
         "build/ner/vectors.npz"
     ),
-    out: Annotated[Path | None, typer.Option(help="model file to write")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="folder for the model files (default: the shipped ones)")
+    ] = None,
+    seeds: Annotated[int, typer.Option(help="networks to train (seeds 1..N), averaged")] = 3,
 ) -> None:
     """Train the neural entity tagger (needs PyTorch: pip install '.[train]') on ANERcorp's
     train split, with word vectors learnt from unlabelled news; dev picks the epoch."""
@@ -410,17 +413,23 @@ def train_ner_neural_cmd(
     if importlib.util.find_spec("torch") is None:
         _fail("training the neural tagger needs PyTorch: pip install '.[train]'")
     _require_dir(data)
+    if seeds < 1:
+        _fail("--seeds: at least 1")
     if not vectors.exists():
         if not articles.is_file():
             _fail(f"{articles}: no such file (word vectors are learnt from it)")
         from marsad.ner.vectors import main as vectors_main
 
         vectors_main(["--articles", str(articles), "--out", str(vectors)])
+    from marsad.ner.neural import default_neural_path, seed_file_name
     from marsad.ner.neural_train import main as neural_main
 
-    neural_main(
-        ["--data", str(data), "--vectors", str(vectors)] + (["--out", str(out)] if out else [])
-    )
+    folder = out or default_neural_path().parent
+    for seed in range(1, seeds + 1):
+        neural_main(
+            ["--data", str(data), "--vectors", str(vectors), "--seed", str(seed)]
+            + ["--out", str(folder / seed_file_name(seed))]
+        )
 
 
 @train_app.command("stance")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from marsad.ner.crf import Decoder, marginals, viterbi
-from marsad.ner.neural import NeuralModel
+from marsad.ner.neural import NeuralModel, average_emissions
 
 # tuned on ANERcorp dev (see models/README.md): the network's share of the scores, and a
 # bias added to label O's (the mixture under-predicts names like the CRF alone)
@@ -78,13 +78,7 @@ class EnsembleDecoder:
     ) -> tuple[list[list[str]], list[list[float]]]:
         """BIO labels of each sentence and, with ``with_marginals``, the mixture's
         probability of each label (forward-backward over the summed scores)."""
-        # the networks' scores, averaged when there are several (seeds of one recipe)
-        per_model = [m.emissions(sentences) for m in self.neural]
-        nn_live = [
-            sum(ems[i] for ems in per_model) / len(per_model)
-            for i in range(len(sentences))
-            if len(per_model[0][i])
-        ]
+        nn_live = [e for e in average_emissions(self.neural, sentences) if len(e)]
 
         def best_paths(crf_ems: list[np.ndarray], trans: np.ndarray) -> list[list[int]]:
             return viterbi(*self._mix(crf_ems, trans, nn_live))

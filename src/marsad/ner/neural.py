@@ -24,6 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 from marsad.ner.crf import _CUE_INDEX, _match, _phrase_index, _shape, light_stem, word_key
 
@@ -100,10 +101,6 @@ class Encoder:
             own = [f[1:] for f in fs if f[1:] in GAZ_TAGS]
             out.append(GAZ_TAGS.index(own[0]) if own else 0)
         return out
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
 class NeuralModel:
@@ -188,67 +185,96 @@ class NeuralModel:
                 self._cache.update(zip(new, rows, strict=True))
         return np.stack([self._cache[w] for w in words])
 
-    def _bilstm(self, gates_in: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Both directions at once over a padded batch (2, batch, steps, 4h) whose sentences
-        are sorted longest first, the backward one's already reversed -> (2, batch, steps, h).
-        At step t only the sentences longer than t are computed (a prefix of the batch)."""
-        _, batch, steps, _ = gates_in.shape
-        hs = self.hidden
-        whh = self.whh  # (2, h, 4h), gates reordered to i, f, o, g
-        h = np.zeros((2, batch, hs), dtype=np.float32)
-        c = np.zeros((2, batch, hs), dtype=np.float32)
-        out = np.zeros((2, batch, steps, hs), dtype=np.float32)
-        active = batch - np.searchsorted(lengths[::-1], np.arange(steps), side="right")
-        for t in range(steps):
-            k = int(active[t])
-            g = gates_in[:, :k, t] + h[:, :k] @ whh
-            sig = _sigmoid(g[..., : 3 * hs])
-            cand = np.tanh(g[..., 3 * hs :])
-            ck = c[:, :k]
-            ck *= sig[..., hs : 2 * hs]
-            ck += sig[..., :hs] * cand
-            h[:, :k] = sig[..., 2 * hs :] * np.tanh(ck)
-            out[:, :k, t] = h[:, :k]
-        return out
-
-    def emissions(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Label scores (tokens, labels) of each sentence, the start and end scores included
-        on its first and last token, ready for ``crf.viterbi`` / ``crf.marginals``."""
-        live = [s for s in sentences if len(s)]
-        out: list[np.ndarray] = [np.zeros((0, len(self.labels)))] * len(sentences)
-        if not live:
-            return out
+    def gate_inputs(self, ordered: Sequence[Sequence[str]], steps: int) -> np.ndarray:
+        """Both directions' LSTM input terms of non-empty sentences (2, batch, steps, 4h),
+        the backward direction's sentences reversed and left-aligned."""
         h4 = 4 * self.hidden
-        order = sorted(range(len(live)), key=lambda b: -len(live[b]))
-        lengths = np.array([len(live[b]) for b in order])
-        steps = int(lengths[0])
-        gates = np.zeros((2, len(live), steps, h4), dtype=np.float32)
-        for row, b in enumerate(order):
-            words = live[b]
+        gates = np.zeros((2, len(ordered), steps, h4), dtype=np.float32)
+        for row, words in enumerate(ordered):
             n = len(words)
             x = self._word_inputs(words)
             gaz = self.encoder.gazetteer_tags(words)
             gates[0, row, :n] = x[:, :h4] + self.gaz_f[gaz]
-            # the backward direction reads the sentence reversed, left-aligned
             gates[1, row, :n] = (x[:, h4:] + self.gaz_b[gaz])[::-1]
-        hidden = self._bilstm(gates, lengths)
-        row_of = {b: row for row, b in enumerate(order)}
-        hf = hidden[0][[row_of[b] for b in range(len(live))]]
-        hb = hidden[1][[row_of[b] for b in range(len(live))]]
-        scores = []
-        for b, words in enumerate(live):
-            n = len(words)
-            h = np.concatenate([hf[b, :n], hb[b, :n][::-1]], axis=1)
-            em = (h @ self.a["out_w"].T + self.a["out_b"]).astype(np.float64)
-            em[0] += self.a["start"]
-            em[-1] += self.a["end"]
-            scores.append(em)
-        it = iter(scores)
-        return [next(it) if len(s) else out[k] for k, s in enumerate(sentences)]
+        return gates
+
+    def label_scores(self, hidden: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """(batch, steps, labels) from the two directions' states (2, batch, steps, h), the
+        start and end scores added on each sentence's first and last token."""
+        steps = hidden.shape[2]
+        pos = np.arange(steps)
+        back = np.clip(lengths[:, None] - 1 - pos[None, :], 0, None)  # undo the reversal
+        hb = np.take_along_axis(hidden[1], back[:, :, None], axis=1)
+        em = np.concatenate([hidden[0], hb], axis=2) @ self.a["out_w"].T + self.a["out_b"]
+        rows = np.arange(len(lengths))
+        em[:, 0] += self.a["start"]
+        em[rows, lengths - 1] += self.a["end"]
+        return em
+
+    def emissions(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Label scores (tokens, labels) of each sentence, the start and end scores included
+        on its first and last token, ready for ``crf.viterbi`` / ``crf.marginals``."""
+        return average_emissions([self], sentences)
 
     @property
     def transitions(self) -> np.ndarray:
         return self.a["trans"].astype(np.float64)
+
+
+def _bilstm(gates_in: np.ndarray, lengths: np.ndarray, whh: np.ndarray) -> np.ndarray:
+    """LSTM directions run side by side over a padded batch: inputs (D, batch, steps, 4h)
+    whose sentences are sorted longest first, recurrent weights (D, h, 4h) with the gates in
+    the order input, forget, output, cell -> states (D, batch, steps, h). At step t only the
+    sentences longer than t are computed (a prefix of the batch)."""
+    d, batch, steps, _ = gates_in.shape
+    hs = whh.shape[1]
+    h = np.zeros((d, batch, hs), dtype=np.float32)
+    c = np.zeros((d, batch, hs), dtype=np.float32)
+    out = np.zeros((d, batch, steps, hs), dtype=np.float32)
+    active = batch - np.searchsorted(lengths[::-1], np.arange(steps), side="right")
+    for t in range(steps):
+        k = int(active[t])
+        g = h[:, :k] @ whh
+        g += gates_in[:, :k, t]
+        expit(g[..., : 3 * hs], out=g[..., : 3 * hs])
+        np.tanh(g[..., 3 * hs :], out=g[..., 3 * hs :])
+        ck = c[:, :k]
+        ck *= g[..., hs : 2 * hs]
+        ck += g[..., :hs] * g[..., 3 * hs :]
+        hk = np.tanh(ck)
+        hk *= g[..., 2 * hs : 3 * hs]
+        h[:, :k] = hk
+        out[:, :k, t] = hk
+    return out
+
+
+def average_emissions(
+    models: Sequence[NeuralModel], sentences: Sequence[Sequence[str]]
+) -> list[np.ndarray]:
+    """The models' label scores of each sentence, averaged. All the models' LSTMs run in one
+    recurrence (their directions stacked), which costs far less than one after the other:
+    a step's arithmetic is small beside numpy's per-call overhead."""
+    n_labels = len(models[0].labels)
+    if len({m.hidden for m in models}) > 1:  # cannot share one recurrence
+        each = [average_emissions([m], sentences) for m in models]
+        return [sum(ems) / len(models) for ems in zip(*each, strict=True)]
+    live = [k for k, s in enumerate(sentences) if len(s)]
+    out = [np.zeros((0, n_labels)) for _ in sentences]
+    if not live:
+        return out
+    order = sorted(live, key=lambda k: -len(sentences[k]))
+    ordered = [sentences[k] for k in order]
+    lengths = np.array([len(s) for s in ordered])
+    steps = int(lengths[0])
+    gates = np.concatenate([m.gate_inputs(ordered, steps) for m in models])
+    whh = np.concatenate([m.whh for m in models])
+    hidden = _bilstm(gates, lengths, whh)
+    em = sum(
+        m.label_scores(hidden[2 * i : 2 * i + 2], lengths) for i, m in enumerate(models)
+    ) / len(models)
+    for row, k in enumerate(order):
+        out[k] = em[row, : lengths[row]].astype(np.float64)
+    return out
 
 
 def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -316,6 +342,11 @@ def save_neural(
 
 def default_neural_path() -> Path:
     return Path(str(files("marsad.ner").joinpath("models", MODEL_NAME)))
+
+
+def seed_file_name(seed: int) -> str:
+    """anercorp-bilstm.npz for seed 1, anercorp-bilstm-2.npz for seed 2, ..."""
+    return MODEL_NAME if seed == 1 else MODEL_NAME.replace(".npz", f"-{seed}.npz")
 
 
 def shipped_neural_paths() -> list[Path]:
