@@ -188,3 +188,32 @@ def test_stacked_networks_average_their_scores():
         want = sum(a[k] for a in alone) / 3 if len(sents[k]) else np.zeros((0, len(LABELS)))
         assert together[k].shape == want.shape
         assert np.allclose(together[k], want, atol=1e-5)
+
+
+def test_gated_ensemble_asks_the_network_only_where_the_crf_is_unsure():
+    data = DATASETS / "anercorp"
+    if not (data / "dev.txt").exists():
+        pytest.skip(f"ANERcorp not found at {data} (set MARSAD_DATASETS)")
+    if not default_neural_path().exists():
+        pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
+    from marsad.ner.crf import CrfTagger
+    from marsad.ner.ensemble import EnsembleDecoder
+
+    sents = read_conll(data / "dev.txt")[:60]
+    words = [w for w, _ in sents]
+    gold = [y for _, y in sents]
+    crf = CrfTagger(neural=False)
+    decoder = crf.load()
+    model, _ = load_neural(default_neural_path())
+    always = EnsembleDecoder(decoder, [model], gate=1.0)
+    gated = EnsembleDecoder(decoder, [model], gate=0.95)
+    _, crf_ems = decoder.decode(words)
+    trans = decoder.w.trans[decoder.passes - 1]
+    pieces = gated._ask_network(words, crf_ems, trans)
+    # fewer tokens go through the network, each piece inside its sentence
+    assert 0 < sum(hi - lo for _, lo, hi, _ in pieces) < sum(len(w) for w in words)
+    assert all(0 <= lo < hi <= len(words[k]) for k, lo, hi, _ in pieces)
+    full = always.tag_document(words)[0]
+    part = gated.tag_document(words)[0]
+    assert [len(y) for y in part] == [len(w) for w in words]
+    assert score(gold, part).micro.f1 >= score(gold, full).micro.f1 - 0.03

@@ -25,7 +25,8 @@ def default_tagger() -> Tagger:
     """The entity tagger of ``analyse``: the transformer model in ``$MARSAD_NER_MODEL`` when
     that is set (``TransformerModelError``, a ``TaggerError``, when it cannot be used), else
     the shipped CRF combined with the rules (``marsad.ner.combined``).
-    ``$MARSAD_NER_TAGGER=rules`` picks the rules alone, as does a missing CRF model file."""
+    ``$MARSAD_NER_TAGGER=rules`` picks the rules alone, as does a missing CRF model file;
+    ``accurate`` mixes the neural tagger into the CRF (slower, see ``marsad.ner.combined``)."""
     from marsad.ner.transformer import tagger_from_env
 
     transformer = tagger_from_env()
@@ -35,13 +36,15 @@ def default_tagger() -> Tagger:
     from marsad.ner.rules import RuleTagger
 
     choice = os.environ.get(TAGGER_ENV, "").strip().lower() or "combined"
-    if choice not in ("rules", "combined"):
-        raise TaggerError(f"${TAGGER_ENV}: expected 'rules' or 'combined', got {choice!r}")
+    if choice not in ("rules", "combined", "accurate"):
+        raise TaggerError(
+            f"${TAGGER_ENV}: expected 'rules', 'combined' or 'accurate', got {choice!r}"
+        )
     if choice == "rules" or not default_model_path().exists():
         return RuleTagger()
     from marsad.ner.combined import CombinedTagger
 
-    tagger = CombinedTagger()
+    tagger = CombinedTagger(neural=choice == "accurate")
     tagger.load()
     return tagger
 
