@@ -202,7 +202,17 @@ def fresh_default(monkeypatch):
 
 
 def test_default_tagger_choice(fresh_default, monkeypatch, tmp_path) -> None:
-    assert isinstance(fresh_default(), CombinedTagger)
+    default = fresh_default()
+    assert isinstance(default, CombinedTagger)
+    assert default.crf.name == "crf"  # the fast default: no network
+    fresh_default.cache_clear()
+    monkeypatch.setenv("MARSAD_NER_TAGGER", "accurate")
+    accurate = fresh_default()
+    assert isinstance(accurate, CombinedTagger)
+    from marsad.ner.neural import default_neural_path
+
+    if default_neural_path().exists():
+        assert accurate.crf.name == "crf+bilstm"
     fresh_default.cache_clear()
     monkeypatch.setenv("MARSAD_NER_TAGGER", "rules")
     assert isinstance(fresh_default(), RuleTagger)

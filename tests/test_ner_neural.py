@@ -217,3 +217,20 @@ def test_gated_ensemble_asks_the_network_only_where_the_crf_is_unsure():
     part = gated.tag_document(words)[0]
     assert [len(y) for y in part] == [len(w) for w in words]
     assert score(gold, part).micro.f1 >= score(gold, full).micro.f1 - 0.03
+
+
+def test_training_command_without_pytorch_is_one_clear_line(monkeypatch, tmp_path):
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from marsad.cli import app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a)
+    )
+    result = CliRunner().invoke(app, ["train", "ner-neural", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "PyTorch" in result.output and "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())  # nothing written
