@@ -45,6 +45,7 @@ DEFAULTS: dict[str, float | int] = {
     "char_filters": 64,
     "hidden": 128,  # per LSTM direction
     "dropout": 0.5,
+    "word_dropout": 0.0,  # share of training tokens read without their vector
     "lr": 0.002,
     "batch": 16,
     "epochs": 30,
@@ -255,6 +256,9 @@ def train_neural(
         for i in range(0, len(order), int(p["batch"])):
             items = [train_data[j] for j in order[i : i + int(p["batch"])]]
             batch = make_batch(torch, items)
+            if float(p["word_dropout"]) > 0:
+                drop = torch.rand(batch["vector"].shape) < float(p["word_dropout"])
+                batch["vector"] = batch["vector"].masked_fill(drop, 0)
             em = net.emissions(batch)
             loss = net.nll(em, batch["tags"], batch["mask"])
             opt.zero_grad()
