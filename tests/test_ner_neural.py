@@ -34,6 +34,15 @@ GAZ = {("عمان",): "LOC"}
 PARTS = {"ايمن": "PERS"}
 
 
+def need_dev_and_shipped_network() -> Path:
+    data = DATASETS / "anercorp"
+    if not (data / "dev.txt").exists():
+        pytest.skip(f"ANERcorp not found at {data} (set MARSAD_DATASETS)")
+    if not default_neural_path().exists():
+        pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
+    return data
+
+
 def random_arrays(rng: np.random.Generator, n_vectors: int, n_chars: int) -> dict:
     dim, filters, hidden = 12, 10, 8
     d_in = dim + filters + 8 + 8 + 4 + 8
@@ -154,11 +163,7 @@ def test_bio_constraint_forbids_inside_after_outside_or_other_type():
 
 
 def test_shipped_ensemble_finds_names_in_dev_sentences():
-    data = DATASETS / "anercorp"
-    if not (data / "dev.txt").exists():
-        pytest.skip(f"ANERcorp not found at {data} (set MARSAD_DATASETS)")
-    if not default_neural_path().exists():
-        pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
+    data = need_dev_and_shipped_network()
     from marsad.ner.crf import CrfTagger
 
     sents = read_conll(data / "dev.txt")[:120]
@@ -191,11 +196,7 @@ def test_stacked_networks_average_their_scores():
 
 
 def test_gated_ensemble_asks_the_network_only_where_the_crf_is_unsure():
-    data = DATASETS / "anercorp"
-    if not (data / "dev.txt").exists():
-        pytest.skip(f"ANERcorp not found at {data} (set MARSAD_DATASETS)")
-    if not default_neural_path().exists():
-        pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
+    data = need_dev_and_shipped_network()
     from marsad.ner.crf import CrfTagger
     from marsad.ner.ensemble import EnsembleDecoder
 

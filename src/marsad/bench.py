@@ -122,7 +122,9 @@ def _tagger_speed(tagger: object, docs: list[Document]) -> dict[str, float]:
     prepared = [(d.id, d.text, split_sentences(d.text), tokenize(d.text)) for d in docs]
     tokens = sum(len(p[3]) for p in prepared)
     out: dict[str, float] = {}
-    settings = [("learned", learned.neural)] + [("crf_only", False)] * (learned.neural is not False)
+    settings: list[tuple[str, bool | str | Path]] = [("learned", learned.neural)]
+    if learned.neural is not False:
+        settings.append(("crf_only", False))
     for name, neural in settings:
         fresh = CrfTagger(learned.model_path, passes=learned.passes, neural=neural)
         fresh.load()

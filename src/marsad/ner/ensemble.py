@@ -76,10 +76,13 @@ class EnsembleDecoder:
         label (forward-backward over the mixed scores)."""
         live_words = [s for s in sentences if len(s)]
         asked: list[tuple[int, int, int, np.ndarray]] = []  # sentence, from, to, scores
+        passes_run = [0]
 
         def best_paths(crf_ems: list[np.ndarray], trans: np.ndarray) -> list[list[int]]:
-            if not asked:
+            # the network is asked once, on the first pass's uncertainty, for every pass
+            if not passes_run[0]:
                 asked.extend(self._ask_network(live_words, crf_ems, trans))
+            passes_run[0] += 1
             return viterbi(*self._mix(crf_ems, trans, asked))
 
         labels, crf_ems = self.crf.decode(sentences, best_paths)

@@ -26,7 +26,16 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit
 
-from marsad.ner.crf import _CUE_INDEX, _match, _phrase_index, _shape, light_stem, word_key
+from marsad.ner.crf import (
+    _CUE_INDEX,
+    _dump_phrases,
+    _load_phrases,
+    _match,
+    _phrase_index,
+    _shape,
+    light_stem,
+    word_key,
+)
 
 MODEL_NAME = "anercorp-bilstm.npz"
 VECTORS_NAME = "news-vectors.npz"
@@ -125,7 +134,7 @@ class NeuralModel:
             self.a[name] = self.a[name][perm]
         self.encoder = encoder
         self.labels = labels
-        self.hidden = self.a["lstm_f_whh"].shape[1]
+        self.hidden = hs
         # the gazetteer embedding is added per token, after the per-word part
         gaz = self.a["gaz_emb"]
         self.gaz_f = gaz @ self._input_slice("lstm_f_wih", "gaz").T
@@ -298,8 +307,8 @@ def _fingerprint(quantised: np.ndarray) -> str:
 
 
 def save_vectors_file(path: Path, words: Sequence[str], vectors: np.ndarray) -> str:
-    """Write the input word vectors (row 0 is the unknown word, then one row per word) as int8; return
-    their fingerprint, which the networks trained on them record."""
+    """Write the input word vectors (row 0 is the unknown word, then one row per word) as
+    int8; return their fingerprint, which the networks trained on them record."""
     quantised, scale = quantise(vectors)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, words=np.array(list(words)), q=quantised, scale=scale)
@@ -329,7 +338,7 @@ def save_neural(
 
     fingerprint = save_vectors_file(path.parent / VECTORS_NAME, words, arrays["word_vectors"])
     meta = {**meta, "vectors_file": VECTORS_NAME, "vectors_fingerprint": fingerprint}
-    gaz = [f"{t}\t{' '.join(k)}" for k, t in gazetteer.items()]
+    gaz = _dump_phrases(gazetteer).splitlines()
     parts = [f"{t}\t{w}" for w, t in name_parts.items()]
     np.savez_compressed(
         path,
@@ -366,10 +375,7 @@ def load_neural(path: Path | None = None) -> tuple[NeuralModel, dict[str, object
         arrays = {k: data[k] for k in data.files if data[k].dtype.kind == "f"}
         chars = [str(c) for c in data["chars"]]
         labels = [str(y) for y in data["labels"]]
-        gaz: dict[tuple[str, ...], str] = {}
-        for line in data["gazetteer"]:
-            t, _, k = str(line).partition("\t")
-            gaz[tuple(k.split(" "))] = t
+        gaz = _load_phrases("\n".join(str(line) for line in data["gazetteer"]))
         parts = {}
         for line in data["name_parts"]:
             t, _, w = str(line).partition("\t")
