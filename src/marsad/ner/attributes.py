@@ -620,7 +620,16 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
         if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
             break
         if s.org(j) is not None or (s.place(j) is not None and s.place(j).clitic == 0):
-            if not pending:
+            # a place word the learned tagger reads as the family name right after a given
+            # name goes on with it: a foreign name that is also a place (ديفيد كاميرون،
+            # فرانسوا هولاند), or a family named after one (عبدالله بن محمد السويد)
+            over_place = (
+                s.org(j) is None
+                and j in s.learned_names
+                and j - 1 in s.learned_names
+                and (units == 1 or s.norms[j - 2] in _FATHER_LINKS)
+            )
+            if not pending and not over_place:
                 break
         if "\u064b" in s.toks[j].text:
             break

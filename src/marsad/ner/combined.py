@@ -86,6 +86,10 @@ class CombinedTagger:
             doc_id, text, sentences, tokens, self.min_outside
         )
         learned = [
-            m for m in crf_mentions if m.type in self.types and m.confidence >= self.min_confidence
+            m
+            for m in crf_mentions
+            if m.type in self.types
+            and m.confidence >= self.min_confidence
+            and (m.type != "PER" or self.rules.learned_person_ok(m.norm))
         ]
         return self.rules.tag(doc_id, text, sentences, tokens, learned=learned, outside=outside)

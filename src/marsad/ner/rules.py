@@ -46,7 +46,9 @@ from marsad.ner.lexicons import (
     PLACE_CUES,
     PLACES,
     TITLES,
+    Hit,
     Lexicons,
+    Place,
     Stream,
     load,
 )
@@ -79,6 +81,34 @@ CONF_PLACE_CUE = 0.8
 CONF_UNKNOWN_ACRONYM = 0.6
 # the types of rule mentions a learned mention may replace when they are weak readings
 _LEARNED_OVER = frozenset({"PER", "ORG", "GPE", "LOC"})
+# the words of religious formulae (الله، رحمه الله، عز وجل، سبحانه وتعالى، رضي الله عنه),
+# normalised; ANERcorp tags الله as a name, which a learned tagger repeats
+_FORMULA_WORDS = frozenset(
+    {
+        "الله",
+        "رحمه",
+        "رحمها",
+        "رحمهم",
+        "عز",
+        "وجل",
+        "سبحانه",
+        "وتعالي",
+        "تعالي",
+        "جل",
+        "جلاله",
+        "صلي",
+        "عليه",
+        "وسلم",
+        "رضي",
+        "عنه",
+        "عنها",
+        "عنهم",
+    }
+)
+# "to me": kept out of the function words, where ولي (العهد) would read as و + لي
+_TO_ME = frozenset({"لي"})
+# prepositions after which a word that names both a person and a place is the place
+_PLACE_PREPOSITIONS = frozenset({"في", "الي", "نحو", "داخل", "خارج", "عبر", "شمال", "جنوب"})
 
 
 @dataclass
@@ -171,6 +201,8 @@ class RuleTagger:
                 )
             )
         place = s.place(i)
+        if place is not None and place.j == i + 1 and self._common_look_alike(s, i, place):
+            place = None
         if place is not None:
             rank = 1 if place.value.weak else 4
             cands.append(
@@ -223,6 +255,16 @@ class RuleTagger:
                     return j
                 break
         return i + 1
+
+    def _common_look_alike(self, s: Stream, i: int, place: Hit[Place]) -> bool:
+        """Is a one-word place reading of token ``i`` a common word in disguise: a verb
+        (ANERGazet's وادان is وأدان once the hamza is normalised away) or a word never a
+        name read as a clitic and a place (لغات is not ل + غات)?"""
+        if place.value.weak and s.is_verb(i):
+            return True
+        word = s.norms[i]
+        # (a conjunction before a place is the common case: المكسيك وبنما)
+        return place.clitic > 0 and word[:1] != "و" and word in self.lex.never_names
 
     def _clitic_name_end(self, s: Stream, i: int) -> int | None:
         # the given name carries a clitic (ومحمد): judge the name from the next word on
@@ -461,10 +503,12 @@ class RuleTagger:
         family: dict[str, set[str]] = {}
         for p in persons:
             words = tuple(p.key.split(" "))
-            full.setdefault(words[0], set()).add(words)
+            if len(words) > 1 or self._lone_name_ok(words[0]):
+                full.setdefault(words[0], set()).add(words)
             last = words[-1]
             if p.conf >= CONF_CUE_PERSON and self._family_name_ok(last):
                 family.setdefault(last, set()).add(p.key)
+        found = self._place_family_names(s, found, persons)
         covered = [False] * s.n
         for f in found:
             for k in range(f.i, f.j):
@@ -499,6 +543,78 @@ class RuleTagger:
                 covered[k] = True
             i += n
         return found
+
+    def _place_family_names(
+        self, s: Stream, found: list[_Found], persons: list[_Found]
+    ) -> list[_Found]:
+        """One sense a document for a family name that is also a place: once a person's
+        name has been read over the place word (ديفيد كاميرون، فرانسوا هولاند, the learned
+        tagger or a title backing it), the word standing alone elsewhere in the document is
+        that person (قال كاميرون، وأكد هولاند), unless a preposition or a place cue right
+        before it makes it the place (في هولاند، مدينة ليون). A word the document first uses
+        as the place stays the place, and a family name shared by two of its persons decides
+        nothing."""
+        owners: dict[str, set[str]] = {}
+        introduced: dict[str, int] = {}  # where the first such person is named
+        for p in persons:
+            last = p.j - 1
+            place = s.place(last)
+            if p.j - p.i < 2 or place is None or place.j != p.j or place.clitic:
+                continue
+            if last in s.learned_names or p.conf >= CONF_CUE_PERSON:
+                word = s.norms[last]
+                owners.setdefault(word, set()).add(p.key)
+                introduced[word] = min(p.i, introduced.get(word, p.i))
+        if not owners:
+            return found
+        lone: list[tuple[_Found, str]] = []
+        for f in found:
+            if f.type not in ("GPE", "LOC") or f.j - f.i != 1 or f.acronym_of:
+                continue
+            word = s.norms[f.i]
+            bare = word[1:] if word[:1] == "و" and word[1:] in owners else word
+            if bare in owners and not (f.i and s.place(f.i - 1) and s.place(f.i - 1).j > f.i):
+                lone.append((f, bare))  # (and not the end of a longer place: خميس مشيط)
+        # a word first met as the place keeps that sense all through
+        placed_first = {bare for f, bare in lone if f.i < introduced[bare]}
+        for f, bare in lone:
+            if len(owners[bare]) != 1 or bare in placed_first or self._place_context(s, f.i):
+                continue
+            f.type, f.key, f.clitic = "PER", bare, len(s.norms[f.i]) - len(bare)
+            f.conf, f.strong = CONF_FAMILY_NAME, False
+        return found
+
+    def _place_context(self, s: Stream, i: int) -> bool:
+        """Does the word before token ``i`` make it a place (في، إلى، مدينة)?"""
+        if i == 0 or not s.joined[i]:
+            return False
+        before = s.norms[i - 1]
+        return before in _PLACE_PREPOSITIONS or before in self.lex.place_cues
+
+    def learned_person_ok(self, key: str) -> bool:
+        """Is a learned tagger's person (its normalised key) worth taking in? Not a
+        religious formula (رحمه الله، عز وجل: ANERcorp tags الله as a name) nor a one-word
+        name that ``_lone_name_ok`` would not find again."""
+        words = key.split(" ")
+        if all(w in _FORMULA_WORDS for w in words) and (len(words) > 1 or words[0] == "الله"):
+            return False
+        return len(words) > 1 or self._lone_name_ok(words[0])
+
+    def _lone_name_ok(self, word: str) -> bool:
+        """May a one-word name read once be found again all through the document? Not a
+        function or time word (a رمضان read as a name once does not make the month a person
+        all through), a word never a name, or a definite common word or plural (الله،
+        الباحثون)."""
+        lex = self.lex
+        if word in lex.first_names or word in lex.name_parts:
+            return True
+        if lex.is_stop_word(word) or lex.is_function(word) or word in lex.never_names:
+            return False
+        if word in _TO_ME:
+            return False
+        if word.startswith("ال"):
+            return word not in lex.common_words and not word.endswith(("ون", "ات"))
+        return True
 
     def _family_name_ok(self, word: str) -> bool:
         """Can this last word of a name stand alone for the person elsewhere?"""

@@ -208,10 +208,12 @@ def train_ner(
         "seconds_fit": round(t_fit, 1),
     }
     if dev and not include_dev:
-        tagger = CrfTagger(out_path)
-        pred = tagger.tag_words(toks for toks, _ in dev)
-        result["dev"] = score([tags for _, tags in dev], pred).as_dict()
-        result["dev_report"] = format_scores(score([tags for _, tags in dev], pred), "dev")
+        gold = [tags for _, tags in dev]
+        for name, neural in (("", False), ("_ensemble", True)):
+            tagger = CrfTagger(out_path, neural=neural)
+            scores = score(gold, tagger.tag_words(toks for toks, _ in dev))
+            result["dev" + name] = scores.as_dict()
+            result[f"dev{name}_report"] = format_scores(scores, f"dev ({tagger.name})")
     return result
 
 
@@ -222,8 +224,7 @@ def format_result(result: dict[str, object]) -> str:
         f"params {result['params']}, features {result['seconds_features']}s, "
         f"fit {result['seconds_fit']}s"
     ]
-    if "dev_report" in result:
-        lines.append(str(result["dev_report"]))
+    lines.extend(str(result[k]) for k in ("dev_report", "dev_ensemble_report") if k in result)
     return "\n".join(lines)
 
 
