@@ -376,3 +376,40 @@ def test_common_words_are_no_places_in_disguise(tagger) -> None:
     places = [m.text for m in tag(tagger, "d", text) if m.type in ("GPE", "LOC")]
     assert "وبنما" in places or "بنما" in places
     assert not [p for p in places if p not in ("المكسيك", "وبنما", "بنما")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "office"),
+    [
+        (
+            "وأكد رئيس النادي الأستاذ محمد القاسم أن الفريق جاهز للموسم الجديد.",
+            "محمد القاسم",
+            "رئيس النادي",
+        ),
+        (
+            "وافتتح مدير الجامعة الدكتور سعد الحسين المعرض، بحضور وكيل الجامعة.",
+            "سعد الحسين",
+            "مدير الجامعة",
+        ),
+    ],
+)
+def test_an_office_of_a_definite_body_then_an_honorific_is_a_person(
+    tagger, text: str, name: str, office: str
+) -> None:
+    # a definite head (النادي، الجامعة) takes no genitive: no organisation swallows the name
+    ms = tag(tagger, "d", text)
+    person(ms, name)
+    assert (office, "TITLE") in {(m.text, m.type) for m in ms}
+    assert not [m for m in ms if m.type == "ORG" and name in m.text]
+
+
+def test_a_given_name_that_looks_like_a_verb_is_a_name(tagger) -> None:
+    # فيصل is not ف + يصل; a feminine adjective after it closes the name
+    text = (
+        "وأشاد الأمير نواف بن فيصل بجهود اللاعبين، مستذكرا عهد الملك فيصل. وكرّمت مدارس "
+        "الملك فيصل النموذجية طلابها، ونقل المصاب إلى مستشفى الملك فيصل التخصصي."
+    )
+    ms = tag(tagger, "d", text)
+    person(ms, "نواف بن فيصل")
+    assert [m.text for m in ms if m.type == "PER" and "فيصل" in m.text].count("فيصل") == 2
+    assert any(m.type == "ORG" and m.text.startswith("مستشفى الملك فيصل") for m in ms)

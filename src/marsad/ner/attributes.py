@@ -287,7 +287,9 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                 break  # وزير الخارجية الصفدي: a family name, not a genitive
             if title_mode and head.std and not comp.value and _lone_family_name(s, k):
                 break  # رئيس الوزراء الخصاونة إن...
-            if not title_mode:
+            if not title_mode and not head.definite:
+                # an honorific and a name after an indefinite head: مستشفى الملك فيصل (a
+                # definite head takes no genitive: رئيس النادي الأمير فيصل is a person)
                 honorific = title_at(s, k)
                 if honorific is not None and honorific.value.kind == "title" and gens == 0:
                     end = _name_end(s, honorific.j, None)
@@ -651,6 +653,9 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
                 break  # ببريدة، بحي، وشارع: a clitic before a place or a cue word
             if len(w) < 2:
                 break
+        if not pending and not listed and s.definite(j) and w.endswith("يه"):
+            if j not in s.learned_names:
+                break  # a feminine adjective is no family name: مدارس الملك فيصل النموذجية
         if not pending and not listed and s.definite(j) and units >= 2:
             # a definite word is a family name right after the given name, or closing a
             # lineage (فهد بن عبد الله بن محمد السعيد)

@@ -215,7 +215,8 @@ class Lexicons:
     def is_verb(self, word: str) -> bool:
         if word in self.verbs:
             return True
-        return word[:1] in PROCLITIC_AND and word[1:] in self.verbs
+        # a listed given name is no conjunction and verb: فيصل is not ف + يصل
+        return word[:1] in PROCLITIC_AND and word[1:] in self.verbs and word not in self.first_names
 
     def is_time(self, word: str) -> bool:
         return any(form in self.time_words for form, _ in clitic_variants(word))
