@@ -152,6 +152,56 @@ def test_numpy_forward_pass_matches_pytorch(tmp_path):
         assert np.allclose(ours[k], want, atol=1e-4)
 
 
+def test_numpy_forward_pass_with_a_context_model_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    from marsad.ner.context_lm import build_lm, export_lm
+    from marsad.ner.neural_train import (
+        add_context_states,
+        build_model,
+        encode_sentences,
+        export_arrays,
+        make_batch,
+    )
+
+    torch.manual_seed(1)
+    chars = sorted({c for w in WORDS for c in w})
+    vectors = np.random.default_rng(2).normal(size=(len(WORDS) + 1, 12)).astype(np.float32)
+    vectors[0] = 0
+    lm_net = build_lm(torch, vectors, 5)
+    for q in lm_net.lstm.parameters():
+        torch.nn.init.normal_(q, 0, 0.5)
+    lm = export_lm(lm_net)
+    p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5, "lm_proj": 4}
+    net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p, lm_dim=10)
+    for q in net.parameters():
+        torch.nn.init.normal_(q, 0, 0.5)
+    with torch.no_grad():
+        net.char_emb.weight[0] = 0
+        net.word_vectors.weight.copy_(torch.from_numpy(vectors))
+    net.eval()
+    enc = Encoder(WORDS, chars, GAZ, PARTS)
+    sents = [(WORDS, ["O"] * len(WORDS)), (WORDS[2:5], ["O"] * 3), (WORDS[4:9], ["O"] * 5)]
+    data = encode_sentences(enc, sents)
+    add_context_states(torch, lm, data, vectors)
+    with torch.no_grad():
+        em = net.emissions(make_batch(torch, data)).numpy()
+    arrays = export_arrays(net, vectors, lm)
+    model = NeuralModel(arrays, enc, LABELS)
+    assert model.lm_hidden == 5
+    ours = model.emissions([s for s, _ in sents])
+    for k, (words, _) in enumerate(sents):
+        want = em[k, : len(words)].astype(np.float64)
+        want[0] += arrays["start"]
+        want[-1] += arrays["end"]
+        assert np.allclose(ours[k], want, atol=1e-4)
+    # the language model's states matter: without them the scores differ
+    plain = {k: v for k, v in arrays.items() if not k.startswith("lm_")}
+    plain["lstm_f_wih"] = arrays["lstm_f_wih"][:, :-4]
+    plain["lstm_b_wih"] = arrays["lstm_b_wih"][:, :-4]
+    other = NeuralModel(plain, enc, LABELS).emissions([s for s, _ in sents])
+    assert not np.allclose(other[0], ours[0], atol=1e-3)
+
+
 def test_bio_constraint_forbids_inside_after_outside_or_other_type():
     t = bio_transitions(LABELS)
     idx = LABELS.index
@@ -175,6 +225,19 @@ def test_shipped_ensemble_finds_names_in_dev_sentences():
     assert score(gold, both).micro.f1 >= 0.7
     assert score(gold, both).micro.f1 >= score(gold, crf_only).micro.f1 - 0.02
     assert sum(len(spans(y)) for y in both) > 0.7 * sum(len(spans(y)) for y in gold)
+
+
+def test_shipped_network_reads_the_news_language_model():
+    if not default_neural_path().exists():
+        pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
+    model, meta = load_neural()
+    assert model.lm_hidden > 0 and meta["context_lm"]
+    # and its states weigh on the scores of a real sentence
+    words = ["وقال", "الرئيس", "الأمريكي", "جورج", "بوش", "في", "واشنطن"]
+    with_lm = model.emissions([words])[0]
+    model.a["lm_proj_w"] = np.zeros_like(model.a["lm_proj_w"])
+    model._cache.clear()
+    assert not np.allclose(model.emissions([words])[0], with_lm, atol=0.1)
 
 
 def test_stacked_networks_average_their_scores():

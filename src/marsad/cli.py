@@ -407,9 +407,16 @@ def train_ner_neural_cmd(
     seeds: Annotated[
         int, typer.Option(help="networks to train (seeds 1..N); all shipped ones are averaged")
     ] = 1,
+    context_lm: Annotated[
+        Path, typer.Option(help="news language model file, built when missing")
+    ] = Path("build/ner/context-lm.npz"),
+    plain: Annotated[
+        bool, typer.Option("--plain", help="train without the news language model")
+    ] = False,
 ) -> None:
     """Train the neural entity tagger (needs PyTorch: pip install '.[train]') on ANERcorp's
-    train split, with word vectors learnt from unlabelled news; dev picks the epoch."""
+    train split, with word vectors and a language model learnt from unlabelled news; dev
+    picks the epoch."""
     import importlib.util
 
     if importlib.util.find_spec("torch") is None:
@@ -423,6 +430,14 @@ def train_ner_neural_cmd(
         from marsad.ner.vectors import main as vectors_main
 
         vectors_main(["--articles", str(articles), "--out", str(vectors)])
+    if not plain and not context_lm.exists():
+        if not articles.is_file():
+            _fail(f"{articles}: no such file (the language model is learnt from it)")
+        from marsad.ner.context_lm import main as context_lm_main
+
+        context_lm_main(
+            ["--articles", str(articles), "--vectors", str(vectors), "--out", str(context_lm)]
+        )
     from marsad.ner.neural import default_neural_path, seed_file_name
     from marsad.ner.neural_train import main as neural_main
 
@@ -431,6 +446,7 @@ def train_ner_neural_cmd(
         neural_main(
             ["--data", str(data), "--vectors", str(vectors), "--seed", str(seed)]
             + ["--out", str(folder / seed_file_name(seed))]
+            + ([] if plain else ["--context-lm", str(context_lm)])
         )
 
 

@@ -13,8 +13,8 @@ weak one (see ``RuleTagger._merge_learned``). A CRF mention below ``min_confiden
 lowest per-token marginal probability) is left out.
 
 With ``neural`` (``$MARSAD_NER_TAGGER=accurate``) the learned names come from the CRF mixed
-with the neural tagger (``ensemble.py``): better names (ANERcorp dev 0.643 against 0.623
-through this tagger) at about 3.5 times the tagging cost (19.7 against 5.6 ms an article),
+with the neural tagger (``ensemble.py``): better names (ANERcorp dev 0.657 against 0.623
+through this tagger) at about 6 times the tagging cost (34.8 against 5.7 ms an article),
 which takes the pipeline below 50 articles a second; the default runs the CRF alone.
 
 Only the CRF's first pass runs here (``passes``): on ANERcorp dev the combined tagger scores

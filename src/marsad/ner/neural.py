@@ -3,9 +3,11 @@
 Each word is read as its distributional vector (``vectors.py``, learnt from unlabelled news
 and frozen), a character CNN over its normalised letters (clitics, affixes and the shape of
 foreign names), and small embeddings of its shape, cue-word class and ANERGazet name-part
-flag; the ANERGazet phrase match of the token in its sentence is added. A one-layer BiLSTM
-reads the sentence and a linear layer gives each token's label scores, decoded with a
-label-transition matrix (a linear-chain CRF, trained jointly).
+flag; the ANERGazet phrase match of the token in its sentence is added, and, when the network
+was trained with one, the states of a language model of the news (``context_lm.py``: two
+LSTMs over the word vectors, reading the sentence from either side) through a small
+projection. A one-layer BiLSTM reads the sentence and a linear layer gives each token's
+label scores, decoded with a label-transition matrix (a linear-chain CRF, trained jointly).
 
 Training needs PyTorch (``neural_train.py``, ``pip install .[train]``); tagging does not: the
 weights are a numpy ``.npz`` and everything below is numpy. What does not depend on the
@@ -40,8 +42,9 @@ from marsad.ner.crf import (
 MODEL_NAME = "anercorp-bilstm.npz"
 VECTORS_NAME = "news-vectors.npz"
 MAX_CHARS = 24
-# words whose LSTM input rows are memoised (8 * hidden floats each: 2 KB at 64 units)
-CACHE_WORDS = 100_000
+# words whose LSTM input rows are memoised (8 floats per unit of the tagger's and the
+# language model's LSTMs: 8 KB a word at 128 + 128 units, 400 MB at most)
+CACHE_WORDS = 50_000
 SHAPES = ("ar", "mix", "digit", "alnum", "LAT", "Lat", "lat", "punct")
 CUE_CLASSES = ("none", *sorted(set(_CUE_INDEX.values())))
 GAZ_TAGS = ("none", *(f"{p}-{t}" for t in ("LOC", "ORG", "PERS") for p in ("B", "I")))
@@ -145,13 +148,35 @@ class NeuralModel:
         ).T
         self.static_b = np.concatenate([self.a["lstm_f_b"], self.a["lstm_b_b"]])
         self.whh = np.stack([self.a["lstm_f_whh"].T, self.a["lstm_b_whh"].T])
+        # the context language model (``context_lm.py``), when the network reads one: its
+        # input from a word is memoised with the word's own; its states reach the tagger's
+        # LSTM through a small projection
+        self.lm_hidden = self.a["lm_f_whh"].shape[1] if "lm_f_whh" in self.a else 0
+        if self.lm_hidden:
+            lh = self.lm_hidden
+            lm_perm = np.r_[0 : 2 * lh, 3 * lh : 4 * lh, 2 * lh : 3 * lh]
+            for name in ("lm_f_wih", "lm_f_whh", "lm_f_b", "lm_b_wih", "lm_b_whh", "lm_b_b"):
+                self.a[name] = self.a[name][lm_perm]
+            self.lm_static_w = np.concatenate([self.a["lm_f_wih"], self.a["lm_b_wih"]]).T
+            self.lm_static_b = np.concatenate([self.a["lm_f_b"], self.a["lm_b_b"]])
+            self.lm_whh = np.stack([self.a["lm_f_whh"].T, self.a["lm_b_whh"].T])
+            self.lm_in_w = np.concatenate(
+                [self._input_slice("lstm_f_wih", "lm"), self._input_slice("lstm_b_wih", "lm")]
+            ).T
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     def _input_slice(self, name: str, part: str) -> np.ndarray:
+        """The columns of an LSTM input weight that read the per-word inputs ("static"), the
+        gazetteer tag ("gaz") or the projected language-model states ("lm"), in that order."""
         w = self.a[name]
-        d_static = w.shape[1] - self.a["gaz_emb"].shape[1]
-        return w[:, d_static:] if part == "gaz" else w[:, :d_static]
+        d_lm = self.a["lm_proj_w"].shape[0] if "lm_proj_w" in self.a else 0
+        d_static = w.shape[1] - self.a["gaz_emb"].shape[1] - d_lm
+        if part == "static":
+            return w[:, :d_static]
+        if part == "gaz":
+            return w[:, d_static : w.shape[1] - d_lm]
+        return w[:, w.shape[1] - d_lm :]
 
     def _char_vectors(self, codes: Sequence[WordCodes]) -> np.ndarray:
         """The character CNN of many words at once: (words, filters)."""
@@ -190,6 +215,15 @@ class NeuralModel:
                 axis=1,
             )
             rows = x @ self.static_w + self.static_b
+            if self.lm_hidden:
+                lm_x = np.concatenate(
+                    [
+                        a["word_vectors"][[c.vector for c in codes]],
+                        a["lm_shape_emb"][[c.shape for c in codes]],
+                    ],
+                    axis=1,
+                )
+                rows = np.concatenate([rows, lm_x @ self.lm_static_w + self.lm_static_b], axis=1)
             with self._lock:
                 if len(self._cache) > CACHE_WORDS:
                     self._cache.clear()
@@ -201,22 +235,34 @@ class NeuralModel:
         the backward direction's sentences reversed and left-aligned."""
         h4 = 4 * self.hidden
         gates = np.zeros((2, len(ordered), steps, h4), dtype=np.float32)
+        lm4 = 4 * self.lm_hidden
+        lm_gates = np.zeros((2, len(ordered), steps, lm4), dtype=np.float32)
         for row, words in enumerate(ordered):
             n = len(words)
             x = self._word_inputs(words)
             gaz = self.encoder.gazetteer_tags(words)
             gates[0, row, :n] = x[:, :h4] + self.gaz_f[gaz]
-            gates[1, row, :n] = (x[:, h4:] + self.gaz_b[gaz])[::-1]
+            gates[1, row, :n] = (x[:, h4 : 2 * h4] + self.gaz_b[gaz])[::-1]
+            if lm4:
+                lm_gates[0, row, :n] = x[:, 2 * h4 : 2 * h4 + lm4]
+                lm_gates[1, row, :n] = x[:, 2 * h4 + lm4 :][::-1]
+        if lm4:
+            lengths = np.array([len(w) for w in ordered])
+            lm = _bilstm(lm_gates, lengths, self.lm_whh)
+            back = _reversal(lengths, steps)[:, :, None]
+            # the language model's two states side by side, in sentence order for the
+            # tagger's forward direction and reversed for its backward one
+            ahead = np.concatenate([lm[0], np.take_along_axis(lm[1], back, axis=1)], axis=2)
+            behind = np.concatenate([np.take_along_axis(lm[0], back, axis=1), lm[1]], axis=2)
+            w, b = self.a["lm_proj_w"].T, self.a["lm_proj_b"]
+            gates[0] += (ahead @ w + b) @ self.lm_in_w[:, :h4]
+            gates[1] += (behind @ w + b) @ self.lm_in_w[:, h4:]
         return gates
 
     def label_scores(self, hidden: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """(batch, steps, labels) from the two directions' states (2, batch, steps, h), the
         start and end scores added on each sentence's first and last token."""
-        steps = hidden.shape[2]
-        pos = np.arange(steps)
-        back = np.clip(lengths[:, None] - 1 - pos[None, :], 0, None)  # undo the reversal
-        hb = np.take_along_axis(hidden[1], back[:, :, None], axis=1)
-        em = np.concatenate([hidden[0], hb], axis=2) @ self.a["out_w"].T + self.a["out_b"]
+        em = _unreverse(hidden, lengths) @ self.a["out_w"].T + self.a["out_b"]
         rows = np.arange(len(lengths))
         em[:, 0] += self.a["start"]
         em[rows, lengths - 1] += self.a["end"]
@@ -230,6 +276,19 @@ class NeuralModel:
     @property
     def transitions(self) -> np.ndarray:
         return self.a["trans"].astype(np.float64)
+
+
+def _reversal(lengths: np.ndarray, steps: int) -> np.ndarray:
+    """(batch, steps) positions that reverse each sentence's first ``length`` steps."""
+    return np.clip(lengths[:, None] - 1 - np.arange(steps)[None, :], 0, None)
+
+
+def _unreverse(hidden: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Both directions' states (2, batch, steps, h), the backward one run on reversed
+    sentences, as (batch, steps, 2h) in sentence order."""
+    back = _reversal(lengths, hidden.shape[2])
+    hb = np.take_along_axis(hidden[1], back[:, :, None], axis=1)
+    return np.concatenate([hidden[0], hb], axis=2)
 
 
 def _bilstm(gates_in: np.ndarray, lengths: np.ndarray, whh: np.ndarray) -> np.ndarray:

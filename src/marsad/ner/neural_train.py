@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from marsad.eval.conll import Sent, read_conll, score
+from marsad.ner.context_lm import load_context_lm
 from marsad.ner.crf import read_anergazet, viterbi, word_key
 from marsad.ner.neural import (
     CUE_CLASSES,
@@ -50,10 +51,11 @@ DEFAULTS: dict[str, float | int] = {
     "batch": 16,
     "epochs": 30,
     "seed": 1,
+    "lm_proj": 64,  # the news language model's states are read through this many units
 }
 
 
-def _import_torch():  # type: ignore[no-untyped-def]
+def import_torch():  # type: ignore[no-untyped-def]
     try:
         import torch
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -64,7 +66,9 @@ def _import_torch():  # type: ignore[no-untyped-def]
     return torch
 
 
-def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict):  # type: ignore[no-untyped-def]
+def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: int = 0):  # type: ignore[no-untyped-def]
+    """The network; ``lm_dim`` > 0 adds the context language model's states (that many
+    per token, read through ``p["lm_proj"]`` units) to each word's inputs."""
     nn = torch.nn
 
     class Net(nn.Module):  # type: ignore[misc, name-defined]
@@ -81,6 +85,9 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict):  # type
             self.part_emb = nn.Embedding(2, 4)
             self.gaz_emb = nn.Embedding(len(GAZ_TAGS), 8)
             d_in = dim + int(p["char_filters"]) + 8 + 8 + 4 + 8
+            if lm_dim:
+                self.lm_proj = nn.Linear(lm_dim, int(p["lm_proj"]))
+                d_in += int(p["lm_proj"])
             self.drop = nn.Dropout(float(p["dropout"]))
             self.lstm = nn.LSTM(d_in, int(p["hidden"]), batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * int(p["hidden"]), len(LABELS))
@@ -95,17 +102,17 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict):  # type
             ce = self.char_emb(chars.view(b * t, c)).transpose(1, 2)  # (BT, d, C)
             conv = torch.relu(self.char_conv(ce)) * (chars.view(b * t, 1, c) > 0)
             char_vec = conv.max(dim=2).values.view(b, t, -1)
-            x = torch.cat(
-                [
-                    self.word_vectors(batch["vector"]),
-                    char_vec,
-                    self.shape_emb(batch["shape"]),
-                    self.cue_emb(batch["cue"]),
-                    self.part_emb(batch["part"]),
-                    self.gaz_emb(batch["gaz"]),
-                ],
-                dim=2,
-            )
+            parts = [
+                self.word_vectors(batch["vector"]),
+                char_vec,
+                self.shape_emb(batch["shape"]),
+                self.cue_emb(batch["cue"]),
+                self.part_emb(batch["part"]),
+                self.gaz_emb(batch["gaz"]),
+            ]
+            if lm_dim:
+                parts.append(self.lm_proj(self.drop(batch["lm"])))
+            x = torch.cat(parts, dim=2)
             packed = nn.utils.rnn.pack_padded_sequence(
                 self.drop(x), batch["lengths"], batch_first=True, enforce_sorted=False
             )
@@ -166,6 +173,11 @@ def make_batch(torch, items: Sequence[dict[str, list]]) -> dict:  # type: ignore
         for j, cs in enumerate(it["chars"]):
             chars[i, j, : len(cs)] = torch.tensor(cs)
         mask[i, :n] = True
+    if "lm" in items[0]:
+        lm = torch.zeros((b, t, items[0]["lm"].shape[1]))
+        for i, it in enumerate(items):
+            lm[i, : len(it["vector"])] = torch.from_numpy(it["lm"])
+        batch["lm"] = lm
     batch["chars"] = chars
     batch["mask"] = mask
     batch["lengths"] = mask.sum(1)
@@ -194,9 +206,38 @@ def predict(torch, net, data: Sequence[dict[str, list]], batch_size: int = 64) -
     return out
 
 
-def export_arrays(net, vectors: np.ndarray) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+def add_context_states(
+    torch, lm: dict[str, np.ndarray], data: list[dict], vectors: np.ndarray
+) -> None:  # type: ignore[no-untyped-def]
+    """Each encoded sentence's context language model states (tokens, 2 * hidden), frozen,
+    computed once: the arithmetic of ``neural.NeuralModel`` in PyTorch."""
+    nn = torch.nn
+    hidden = lm["lm_f_whh"].shape[1]
+    lstm = nn.LSTM(lm["lm_f_wih"].shape[1], hidden, batch_first=True, bidirectional=True)
+    weights = {}
+    for d, suffix in (("f", ""), ("b", "_reverse")):
+        weights[f"weight_ih_l0{suffix}"] = lm[f"lm_{d}_wih"]
+        weights[f"weight_hh_l0{suffix}"] = lm[f"lm_{d}_whh"]
+        weights[f"bias_ih_l0{suffix}"] = lm[f"lm_{d}_b"]
+        weights[f"bias_hh_l0{suffix}"] = np.zeros_like(lm[f"lm_{d}_b"])
+    lstm.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in weights.items()})
+    vec = torch.from_numpy(vectors.astype(np.float32))
+    shape = torch.from_numpy(lm["lm_shape_emb"].astype(np.float32))
+    with torch.no_grad():
+        for it in data:
+            x = torch.cat([vec[it["vector"]], shape[it["shape"]]], dim=1).unsqueeze(0)
+            it["lm"] = lstm(x)[0][0].numpy()
+
+
+def export_arrays(
+    net, vectors: np.ndarray, lm: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
     sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    extra = {}
+    if lm:
+        extra = {**lm, "lm_proj_w": sd["lm_proj.weight"], "lm_proj_b": sd["lm_proj.bias"]}
     return {
+        **extra,
         "word_vectors": vectors,
         "char_emb": sd["char_emb.weight"],
         "char_conv_w": sd["char_conv.weight"],
@@ -219,30 +260,47 @@ def export_arrays(net, vectors: np.ndarray) -> dict[str, np.ndarray]:  # type: i
     }
 
 
+def prepare_vectors(vectors_path: Path, vocab: int, dim: int) -> tuple[list[str], np.ndarray]:
+    """The ``vocab`` most frequent words and their vectors as the network reads them: the
+    first ``dim`` components, scaled to one length, a zero row 0 for unknown words, and
+    through the int8 quantisation the shipped file applies (train on exactly what ships)."""
+    all_words, all_vec = load_vectors(vectors_path)
+    vec = all_vec[:vocab, :dim]
+    vec = vec / (np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9) * 0.5 * np.sqrt(dim) / 4
+    vectors = np.vstack([np.zeros((1, dim), dtype=np.float32), vec.astype(np.float32)])
+    return all_words[:vocab], dequantise(*quantise(vectors))
+
+
 def train_neural(
-    data_dir: Path, vectors_path: Path, out_path: Path, **overrides: float | int
+    data_dir: Path,
+    vectors_path: Path,
+    out_path: Path,
+    context_lm: Path | None = None,
+    **overrides: float | int,
 ) -> dict[str, object]:
-    torch = _import_torch()
+    """Train on ``train.txt`` (dev picks the epoch) and write the network to ``out_path``;
+    with ``context_lm`` (``context_lm.py``'s file) the network reads its states too."""
+    torch = import_torch()
     p = {**DEFAULTS, **{k: v for k, v in overrides.items() if v is not None}}
     torch.manual_seed(int(p["seed"]))
     rng = np.random.default_rng(int(p["seed"]))
     t0 = time.time()
     train = read_conll(data_dir / "train.txt")
     dev = read_conll(data_dir / "dev.txt")
-    all_words, all_vec = load_vectors(vectors_path)
-    n_vec, dim = int(p["vocab"]), int(p["dim"])
-    words = all_words[:n_vec]
-    vec = all_vec[:n_vec, :dim]
-    vec = vec / (np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9) * 0.5 * np.sqrt(dim) / 4
-    vectors = np.vstack([np.zeros((1, dim), dtype=np.float32), vec.astype(np.float32)])
-    vectors = dequantise(*quantise(vectors))  # train on exactly what is shipped
+    words, vectors = prepare_vectors(vectors_path, int(p["vocab"]), int(p["dim"]))
+    dim = vectors.shape[1]
     char_counts = Counter(c for toks, _ in train for w in toks for c in word_key(w))
     chars = sorted(c for c, k in char_counts.items() if k >= 2)
     gaz, parts = read_anergazet(data_dir / "gazetteers")
     encoder = Encoder(words, chars, gaz, parts)
     train_data = encode_sentences(encoder, train)
     dev_data = encode_sentences(encoder, dev)
-    net = build_model(torch, len(vectors), dim, len(chars) + 4, p)
+    lm = load_context_lm(context_lm) if context_lm else None
+    if lm:
+        add_context_states(torch, lm, train_data, vectors)
+        add_context_states(torch, lm, dev_data, vectors)
+    lm_dim = 2 * lm["lm_f_whh"].shape[1] if lm else 0
+    net = build_model(torch, len(vectors), dim, len(chars) + 4, p, lm_dim)
     net.word_vectors.weight.data.copy_(torch.from_numpy(vectors))
     params = [q for q in net.parameters() if q.requires_grad]
     opt = torch.optim.Adam(params, lr=float(p["lr"]))
@@ -284,8 +342,9 @@ def train_neural(
         "dev_f1": round(best_f1, 4),
         "history": history,
         "labels": LABELS,
+        "context_lm": str(context_lm) if context_lm else None,
     }
-    save_neural(out_path, export_arrays(net, vectors), words, chars, LABELS, gaz, parts, meta)
+    save_neural(out_path, export_arrays(net, vectors, lm), words, chars, LABELS, gaz, parts, meta)
     return {
         "model": str(out_path),
         "dev_f1": best_f1,
@@ -301,12 +360,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=None)
     for k, v in DEFAULTS.items():
         ap.add_argument("--" + k.replace("_", "-"), type=type(v), default=None)
+    ap.add_argument(
+        "--context-lm", type=Path, default=None, help="context-lm.npz (marsad.ner.context_lm)"
+    )
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
-    torch = _import_torch()
+    torch = import_torch()
     torch.set_num_threads(args.threads)
     overrides = {k: getattr(args, k) for k in DEFAULTS}
-    result = train_neural(args.data, args.vectors, args.out or default_neural_path(), **overrides)
+    result = train_neural(
+        args.data, args.vectors, args.out or default_neural_path(), args.context_lm, **overrides
+    )
     print(result)
 
 
