@@ -413,3 +413,10 @@ def test_a_given_name_that_looks_like_a_verb_is_a_name(tagger) -> None:
     person(ms, "نواف بن فيصل")
     assert [m.text for m in ms if m.type == "PER" and "فيصل" in m.text].count("فيصل") == 2
     assert any(m.type == "ORG" and m.text.startswith("مستشفى الملك فيصل") for m in ms)
+
+
+def test_an_arabic_acronym_must_be_spelt_as_written(tagger) -> None:
+    # وام (the Emirates news agency) is no وأم (and a mother) once hamza is normalised away
+    text = "وقالت إنها قامت بواجبها كربة بيت وأم وفنانة. ونقلت وام عن الوزير قوله إن الوفد وصل."
+    orgs = [m.text for m in tag(tagger, "d", text) if m.type == "ORG"]
+    assert orgs == ["وام"]

@@ -34,6 +34,7 @@ from marsad.ner.lexicons import (
     PLACES,
     TITLES,
     Hit,
+    KnownOrg,
     Nationality,
     OrgCue,
     Stream,
@@ -196,11 +197,29 @@ def parse_org(s: Stream, i: int) -> OrgPhrase | None:
             key = " ".join([cue.key, *s.norms[cue.j : comp.j]])
             best = OrgPhrase(i, comp.j, cue.clitic, key)
     known = s.org(i)
+    if known is not None and not _spelt_as_written(s, known):
+        known = None
     if known is not None:  # the table lists full names: a longer cue phrase is a coincidence
         acr = known.value.key if known.value.acronym else None
         best = OrgPhrase(i, known.j, known.clitic, known.key, acr, known=True)
     memo[i] = best
     return best
+
+
+_HAMZA = frozenset("أإآؤئء")
+
+
+def _spelt_as_written(s: Stream, hit: Hit[KnownOrg]) -> bool:
+    """Is a one-word Arabic acronym spelt in the text as the table writes it, hamza and all?
+    Normalisation folds أ into ا, which makes وام (the Emirates news agency) of وأم (and a
+    mother); the written hamza tells them apart."""
+    written = hit.value.written
+    if not written or hit.j - hit.i != 1:
+        return True
+    letters = [ch for ch in s.toks[hit.i].text if ch.isalpha() and ch != "\u0640"][hit.clitic :]
+    if len(letters) != len(written):
+        return True
+    return all((a in _HAMZA) == (b in _HAMZA) for a, b in zip(letters, written, strict=True))
 
 
 def _org_ok(cue: OrgCue, comp: Complement) -> bool:

@@ -107,6 +107,7 @@ class KnownOrg:
     name: str  # canonical name as written
     type: str
     acronym: bool  # this surface form is an acronym (اليونيفيل)
+    written: str = ""  # an Arabic acronym as written, hamza and all (وام, not وأم "and mother")
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def _load_orgs() -> tuple[Trie[KnownOrg], dict[str, KnownOrg], dict[str, KnownOr
             trie.add_name(alias, canonical)
             keys.setdefault(norm(alias), canonical)
         for acr in filter(None, arabic.split("|")):
-            trie.add_name(acr, KnownOrg(key, name, kind, True))
+            trie.add_name(acr, KnownOrg(key, name, kind, True, acr))
             keys.setdefault(norm(acr), canonical)
         for acr in filter(None, latins.split("|")):
             latin[acr.replace(".", "").lower()] = KnownOrg(key, name, kind, True)
