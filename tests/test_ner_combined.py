@@ -290,6 +290,9 @@ def test_no_common_word_after_a_title_is_a_person(tagger, text: str) -> None:
             "فهد بن عبد الله بن محمد السعيد",
         ),
         ("قال الرئيس الأمريكي جو بايدن يوم الثلاثاء إن بلاده ستواصل دعم أوكرانيا.", "جو بايدن"),
+        # family names that open like a preposition (ب، ل) and that the CRF reads whole
+        ("وأعلن الرئيس الصيني شي جين بينغ أن بلاده مستعدة للتعاون.", "شي جين بينغ"),
+        ("وهنأ الرئيس الجزائري عبد العزيز بوتفليقة الشعب بالعيد.", "عبد العزيز بوتفليقة"),
     ],
 )
 def test_names_after_titles_are_found_whole(tagger, text: str, name: str) -> None:

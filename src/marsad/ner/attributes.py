@@ -701,7 +701,12 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
         if w in NAME_PARTICLES or w in lex.first_names or w in lex.name_parts:
             continue
         if w[:1] in "بل":
-            j = x
+            if x in s.learned_names:
+                # a name the learned tagger reads over the word (شي جين بينغ، أسامة بن
+                # لادن، إيرينا بوكوفا) ends where that reading ends ("جيمس بوند نحت")
+                j = next((y for y in range(x + 1, j) if y not in s.learned_names), j)
+            else:
+                j = x
             break
     return j if j > k else None
 
