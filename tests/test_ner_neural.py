@@ -124,6 +124,16 @@ def test_encoder_reads_clitics_gazetteer_and_name_parts():
     assert enc.word("Reuters").shape == SHAPES.index("Lat")
 
 
+def assert_matches_torch(ours: list, em: np.ndarray, sents: list, arrays: dict) -> None:
+    """numpy's scores of each sentence equal PyTorch's padded ones (``em``), start and end
+    scores added on the first and last token as numpy adds them."""
+    for k, (words, _) in enumerate(sents):
+        want = em[k, : len(words)].astype(np.float64)
+        want[0] += arrays["start"]
+        want[-1] += arrays["end"]
+        assert np.allclose(ours[k], want, atol=1e-4)
+
+
 def test_numpy_forward_pass_matches_pytorch(tmp_path):
     torch = pytest.importorskip("torch")
     from marsad.ner.neural_train import build_model, encode_sentences, export_arrays, make_batch
@@ -145,11 +155,7 @@ def test_numpy_forward_pass_matches_pytorch(tmp_path):
     arrays = export_arrays(net, net.word_vectors.weight.detach().numpy())
     model = NeuralModel(arrays, enc, LABELS)
     ours = model.emissions([s for s, _ in sents])
-    for k, (words, _) in enumerate(sents):
-        want = em[k, : len(words)].astype(np.float64)
-        want[0] += arrays["start"]
-        want[-1] += arrays["end"]
-        assert np.allclose(ours[k], want, atol=1e-4)
+    assert_matches_torch(ours, em, sents, arrays)
 
 
 def test_numpy_forward_pass_with_a_context_model_matches_pytorch():
@@ -189,11 +195,7 @@ def test_numpy_forward_pass_with_a_context_model_matches_pytorch():
     model = NeuralModel(arrays, enc, LABELS)
     assert model.lm_hidden == 5
     ours = model.emissions([s for s, _ in sents])
-    for k, (words, _) in enumerate(sents):
-        want = em[k, : len(words)].astype(np.float64)
-        want[0] += arrays["start"]
-        want[-1] += arrays["end"]
-        assert np.allclose(ours[k], want, atol=1e-4)
+    assert_matches_torch(ours, em, sents, arrays)
     # the language model's states matter: without them the scores differ
     plain = {k: v for k, v in arrays.items() if not k.startswith("lm_")}
     plain["lstm_f_wih"] = arrays["lstm_f_wih"][:, :-4]

@@ -134,16 +134,10 @@ def _batch(torch, ids, shapes, offsets, rows):  # type: ignore[no-untyped-def]
 
 def export_lm(lm) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
     """The weights tagging needs, named as the tagger's file stores them."""
+    from marsad.ner.neural_train import bilstm_arrays
+
     sd = {k: v.detach().numpy() for k, v in lm.state_dict().items()}
-    return {
-        "lm_shape_emb": sd["shape.weight"],
-        "lm_f_wih": sd["lstm.weight_ih_l0"],
-        "lm_f_whh": sd["lstm.weight_hh_l0"],
-        "lm_f_b": sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
-        "lm_b_wih": sd["lstm.weight_ih_l0_reverse"],
-        "lm_b_whh": sd["lstm.weight_hh_l0_reverse"],
-        "lm_b_b": sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
-    }
+    return {"lm_shape_emb": sd["shape.weight"], **bilstm_arrays(sd, "lstm", "lm")}
 
 
 def train_context_lm(

@@ -230,9 +230,11 @@ class NeuralModel:
                 self._cache.update(zip(new, rows, strict=True))
         return np.stack([self._cache[w] for w in words])
 
-    def gate_inputs(self, ordered: Sequence[Sequence[str]], steps: int) -> np.ndarray:
-        """Both directions' LSTM input terms of non-empty sentences (2, batch, steps, 4h),
-        the backward direction's sentences reversed and left-aligned."""
+    def gate_inputs(self, ordered: Sequence[Sequence[str]], lengths: np.ndarray) -> np.ndarray:
+        """Both directions' LSTM input terms of non-empty sentences, sorted longest first
+        with their ``lengths`` (2, batch, steps, 4h), the backward direction's sentences
+        reversed and left-aligned."""
+        steps = int(lengths[0])
         h4 = 4 * self.hidden
         gates = np.zeros((2, len(ordered), steps, h4), dtype=np.float32)
         lm4 = 4 * self.lm_hidden
@@ -247,7 +249,6 @@ class NeuralModel:
                 lm_gates[0, row, :n] = x[:, 2 * h4 : 2 * h4 + lm4]
                 lm_gates[1, row, :n] = x[:, 2 * h4 + lm4 :][::-1]
         if lm4:
-            lengths = np.array([len(w) for w in ordered])
             lm = _bilstm(lm_gates, lengths, self.lm_whh)
             back = _reversal(lengths, steps)[:, :, None]
             # the language model's two states side by side, in sentence order for the
@@ -335,8 +336,7 @@ def average_emissions(
     order = sorted(live, key=lambda k: -len(sentences[k]))
     ordered = [sentences[k] for k in order]
     lengths = np.array([len(s) for s in ordered])
-    steps = int(lengths[0])
-    gates = np.concatenate([m.gate_inputs(ordered, steps) for m in models])
+    gates = np.concatenate([m.gate_inputs(ordered, lengths) for m in models])
     whh = np.concatenate([m.whh for m in models])
     hidden = _bilstm(gates, lengths, whh)
     em = sum(

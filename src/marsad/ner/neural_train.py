@@ -229,6 +229,20 @@ def add_context_states(
             it["lm"] = lstm(x)[0][0].numpy()
 
 
+def bilstm_arrays(sd: dict[str, np.ndarray], module: str, name: str) -> dict[str, np.ndarray]:
+    """A bidirectional ``nn.LSTM``'s weights from a state dict (``module`` its name there)
+    as the numpy side stores them: ``{name}_f_wih``, ``_whh`` and one summed bias ``_b``
+    for the forward direction, ``{name}_b_*`` for the backward one."""
+    out = {}
+    for d, suffix in (("f", ""), ("b", "_reverse")):
+        out[f"{name}_{d}_wih"] = sd[f"{module}.weight_ih_l0{suffix}"]
+        out[f"{name}_{d}_whh"] = sd[f"{module}.weight_hh_l0{suffix}"]
+        out[f"{name}_{d}_b"] = (
+            sd[f"{module}.bias_ih_l0{suffix}"] + sd[f"{module}.bias_hh_l0{suffix}"]
+        )
+    return out
+
+
 def export_arrays(
     net, vectors: np.ndarray, lm: dict[str, np.ndarray] | None = None
 ) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -246,12 +260,7 @@ def export_arrays(
         "cue_emb": sd["cue_emb.weight"],
         "part_emb": sd["part_emb.weight"],
         "gaz_emb": sd["gaz_emb.weight"],
-        "lstm_f_wih": sd["lstm.weight_ih_l0"],
-        "lstm_f_whh": sd["lstm.weight_hh_l0"],
-        "lstm_f_b": sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
-        "lstm_b_wih": sd["lstm.weight_ih_l0_reverse"],
-        "lstm_b_whh": sd["lstm.weight_hh_l0_reverse"],
-        "lstm_b_b": sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
+        **bilstm_arrays(sd, "lstm", "lstm"),
         "out_w": sd["out.weight"],
         "out_b": sd["out.bias"],
         "trans": sd["trans"],
