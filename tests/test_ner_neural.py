@@ -134,13 +134,14 @@ def assert_matches_torch(ours: list, em: np.ndarray, sents: list, arrays: dict) 
         assert np.allclose(ours[k], want, atol=1e-4)
 
 
-def test_numpy_forward_pass_matches_pytorch(tmp_path):
+@pytest.mark.parametrize("widths", ["3", "2,3,5"])
+def test_numpy_forward_pass_matches_pytorch(widths):
     torch = pytest.importorskip("torch")
     from marsad.ner.neural_train import build_model, encode_sentences, export_arrays, make_batch
 
     torch.manual_seed(0)
     chars = sorted({c for w in WORDS for c in w})
-    p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5}
+    p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5, "char_widths": widths}
     net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p)
     for q in net.parameters():  # the CRF scores start at zero: make them count
         torch.nn.init.normal_(q, 0, 0.5)

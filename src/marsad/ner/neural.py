@@ -163,6 +163,9 @@ class NeuralModel:
             self.lm_in_w = np.concatenate(
                 [self._input_slice("lstm_f_wih", "lm"), self._input_slice("lstm_b_wih", "lm")]
             ).T
+        self.char_convs = ["char_conv"]
+        while f"char_conv{len(self.char_convs)}_w" in self.a:
+            self.char_convs.append(f"char_conv{len(self.char_convs)}")
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -179,23 +182,28 @@ class NeuralModel:
         return w[:, w.shape[1] - d_lm :]
 
     def _char_vectors(self, codes: Sequence[WordCodes]) -> np.ndarray:
-        """The character CNN of many words at once: (words, filters)."""
+        """The character CNN of many words at once: (words, filters), one block of filters
+        per window width (``char_conv_w``, then ``char_conv1_w``, ...)."""
         a = self.a
-        w = a["char_conv_w"]  # (filters, d, width)
-        filters, d, width = w.shape
-        pad = width // 2
         longest = max(len(c.chars) for c in codes)
-        ids = np.zeros((len(codes), longest + 2 * pad), dtype=np.intp)
         valid = np.zeros((len(codes), longest), dtype=bool)
         for k, c in enumerate(codes):
-            ids[k, pad : pad + len(c.chars)] = c.chars
             valid[k, : len(c.chars)] = True
-        emb = a["char_emb"][ids]  # (words, positions, d); id 0 is the all-zero padding
-        windows = np.concatenate([emb[:, k : k + longest] for k in range(width)], axis=2)
-        kernel = w.transpose(2, 1, 0).reshape(width * d, filters)
-        conv = np.maximum(windows @ kernel + a["char_conv_b"], 0.0)
-        conv *= valid[:, :, None]
-        return conv.max(axis=1)
+        blocks = []
+        for name in self.char_convs:
+            w = a[name + "_w"]  # (filters, d, width)
+            filters, d, width = w.shape
+            pad = width // 2
+            ids = np.zeros((len(codes), longest + 2 * pad), dtype=np.intp)
+            for k, c in enumerate(codes):
+                ids[k, pad : pad + len(c.chars)] = c.chars
+            emb = a["char_emb"][ids]  # (words, positions, d); id 0 is the all-zero padding
+            windows = np.concatenate([emb[:, k : k + longest] for k in range(width)], axis=2)
+            kernel = w.transpose(2, 1, 0).reshape(width * d, filters)
+            conv = np.maximum(windows @ kernel + a[name + "_b"], 0.0)
+            conv *= valid[:, :, None]
+            blocks.append(conv.max(axis=1))
+        return np.concatenate(blocks, axis=1)
 
     def _word_inputs(self, words: Sequence[str]) -> np.ndarray:
         """Each word's contribution to both LSTM directions' gate inputs (words, 8 * hidden),

@@ -52,7 +52,13 @@ DEFAULTS: dict[str, float | int] = {
     "epochs": 30,
     "seed": 1,
     "lm_proj": 64,  # the news language model's states are read through this many units
+    "char_widths": "3",  # widths of the character CNN's windows, "3" or e.g. "2,3,4"
+    "lr_decay": 0,  # 1: the learning rate falls along a cosine to a tenth by the last epoch
 }
+
+
+def char_widths(p: dict) -> list[int]:
+    return [int(w) for w in str(p.get("char_widths", 3)).split(",")]
 
 
 def import_torch():  # type: ignore[no-untyped-def]
@@ -77,14 +83,18 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: 
             self.word_vectors = nn.Embedding(n_vectors, dim)
             self.word_vectors.weight.requires_grad = False
             self.char_emb = nn.Embedding(n_chars, int(p["char_dim"]), padding_idx=0)
-            self.char_conv = nn.Conv1d(
-                int(p["char_dim"]), int(p["char_filters"]), kernel_size=3, padding=1
-            )
+            # one convolution per window width: char_conv (the first), char_conv1, ...
+            self.widths = char_widths(p)
+            for k, width in enumerate(self.widths):
+                conv = nn.Conv1d(
+                    int(p["char_dim"]), int(p["char_filters"]), width, padding=width // 2
+                )
+                setattr(self, "char_conv" + (str(k) if k else ""), conv)
             self.shape_emb = nn.Embedding(len(SHAPES), 8)
             self.cue_emb = nn.Embedding(len(CUE_CLASSES), 8)
             self.part_emb = nn.Embedding(2, 4)
             self.gaz_emb = nn.Embedding(len(GAZ_TAGS), 8)
-            d_in = dim + int(p["char_filters"]) + 8 + 8 + 4 + 8
+            d_in = dim + len(self.widths) * int(p["char_filters"]) + 8 + 8 + 4 + 8
             if lm_dim:
                 self.lm_proj = nn.Linear(lm_dim, int(p["lm_proj"]))
                 d_in += int(p["lm_proj"])
@@ -100,8 +110,14 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: 
             chars = batch["chars"]  # (B, T, C)
             b, t, c = chars.shape
             ce = self.char_emb(chars.view(b * t, c)).transpose(1, 2)  # (BT, d, C)
-            conv = torch.relu(self.char_conv(ce)) * (chars.view(b * t, 1, c) > 0)
-            char_vec = conv.max(dim=2).values.view(b, t, -1)
+            valid = chars.view(b * t, 1, c) > 0
+            char_vec = torch.cat(
+                [
+                    (torch.relu(getattr(self, name)(ce)[:, :, :c]) * valid).max(dim=2).values
+                    for name in self.char_conv_names()
+                ],
+                dim=1,
+            ).view(b, t, -1)
             parts = [
                 self.word_vectors(batch["vector"]),
                 char_vec,
@@ -119,6 +135,9 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: 
             h, _ = self.lstm(packed)
             h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
             return self.out(self.drop(h))
+
+        def char_conv_names(self) -> list[str]:
+            return ["char_conv" + (str(k) if k else "") for k in range(len(self.widths))]
 
         def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor):  # type: ignore[name-defined]
             b, t, n = em.shape
@@ -254,8 +273,11 @@ def export_arrays(
         **extra,
         "word_vectors": vectors,
         "char_emb": sd["char_emb.weight"],
-        "char_conv_w": sd["char_conv.weight"],
-        "char_conv_b": sd["char_conv.bias"],
+        **{
+            f"{name}_{part}": sd[f"{name}.{weight}"]
+            for name in net.char_conv_names()
+            for part, weight in (("w", "weight"), ("b", "bias"))
+        },
         "shape_emb": sd["shape_emb.weight"],
         "cue_emb": sd["cue_emb.weight"],
         "part_emb": sd["part_emb.weight"],
@@ -313,6 +335,11 @@ def train_neural(
     net.word_vectors.weight.data.copy_(torch.from_numpy(vectors))
     params = [q for q in net.parameters() if q.requires_grad]
     opt = torch.optim.Adam(params, lr=float(p["lr"]))
+    sched = None
+    if int(p["lr_decay"]):
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(
+            opt, T_max=int(p["epochs"]), eta_min=float(p["lr"]) / 10
+        )
     best_f1, best_state, best_epoch = -1.0, None, 0
     gold_dev = [tags for _, tags in dev]
     order = np.arange(len(train_data))
@@ -333,6 +360,8 @@ def train_neural(
             torch.nn.utils.clip_grad_norm_(params, 5.0)
             opt.step()
             total += float(loss.detach())
+        if sched is not None:
+            sched.step()
         f1 = score(gold_dev, predict(torch, net, dev_data)).micro.f1
         history.append((epoch, round(total, 1), round(f1, 4)))
         print(

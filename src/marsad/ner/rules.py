@@ -407,6 +407,11 @@ class RuleTagger:
             if f.type != "ORG" or f.j >= s.n:
                 continue
             span = self._bracketed(s, f.j)
+            where = by_start.get(f.j + 1)
+            if span is None and where is not None and s.norms[f.j] == "في":
+                # مكتب الإحصاء الأوروبي في بروكسل (يوروستات): the acronym after the place
+                if where.type in ("GPE", "LOC") and s.joined[f.j + 1] and where.j < s.n:
+                    span = self._bracketed(s, where.j)
             if span is None:
                 continue
             a, b = span
