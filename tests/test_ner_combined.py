@@ -464,3 +464,18 @@ def test_an_acronym_in_brackets_after_the_place_of_a_body(tagger) -> None:
 def test_a_name_goes_on_over_a_word_no_clitic_opens(tagger, text: str, name: str) -> None:
     # باو and بيت look like ب + a word, but no place or cue word follows the ب
     person(tag(tagger, "d", text), name)
+
+
+def test_a_city_named_after_a_king_with_more_to_it_is_a_body(tagger) -> None:
+    text = (
+        "ووقعت مدينة الملك عبدالعزيز للعلوم والتقنية اتفاقية مع مدينة الأمير عبدالله بن جلوي "
+        "الرياضية. ووصل الوفد إلى مدينة الرياض، ثم زار مدينة الملك عبدالله، وقال إن المدينة "
+        "تنمو بسرعة."
+    )
+    ms = tag(tagger, "d", text)
+    assert [m.text for m in ms if m.type == "ORG"] == [
+        "مدينة الملك عبدالعزيز للعلوم والتقنية",
+        "مدينة الأمير عبدالله بن جلوي الرياضية",
+    ]
+    assert "الرياض" in [m.text for m in ms if m.type == "GPE"]
+    person(ms, "عبدالله")  # مدينة الملك عبدالله alone: the king's name, not a body

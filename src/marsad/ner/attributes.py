@@ -103,6 +103,7 @@ class Complement:
     evidence: bool = False  # a place, organisation, nationality, ل-genitive or name inside
     nat: Hit[Nationality] | None = None  # the person's nationality (title phrases)
     first_org_j: int = -1  # end of an organisation opening the complement
+    honorific_j: int = -1  # end of an honorific and a name (مستشفى الملك فيصل)
 
 
 @dataclass
@@ -223,6 +224,8 @@ def _spelt_as_written(s: Stream, hit: Hit[KnownOrg]) -> bool:
 
 
 def _org_ok(cue: OrgCue, comp: Complement) -> bool:
+    if cue.honorific_only:
+        return comp.honorific_j != -1 and comp.j > comp.honorific_j
     if comp.first_org_j == comp.j and not cue.strong:
         return False  # قيادة اليونيفيل: the command *of* an organisation, not a new one
     if cue.definite or not cue.strong:
@@ -319,7 +322,7 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                         break
                     comp.value.extend(range(k, end))
                     comp.evidence = True
-                    k = comp.j = end
+                    k = comp.j = comp.honorific_j = end
                     last = "gen"
                     gens = 1
                     continue

@@ -115,6 +115,9 @@ class OrgCue:
     strong: bool
     takes_name: bool
     definite: bool
+    # a place word that names a body only after an honorific and a name and something
+    # more: مدينة الملك عبدالعزيز للعلوم والتقنية (not مدينة الرياض)
+    honorific_only: bool = False
 
 
 TITLES, PLACES, NATIONALITIES, ORGS, ORG_CUES, GIVEN_NAMES, PLACE_CUES = 1, 2, 4, 8, 16, 32, 64
@@ -335,6 +338,9 @@ def _load_org_cues() -> Trie[OrgCue]:
         takes_name = bool(rest) and "name" in rest[0]
         key = norm(cue)
         definite = key.startswith("ال")
+        if strength == "honorific":
+            trie.add_name(key, OrgCue(False, False, definite, honorific_only=True))
+            continue  # (its definite form is the place word alone: المدينة)
         trie.add_name(key, OrgCue(strength == "strong", takes_name, definite))
         if not definite and " " not in key:
             trie.add_name("ال" + key, OrgCue(strength == "strong", False, True))
