@@ -479,3 +479,47 @@ def test_a_city_named_after_a_king_with_more_to_it_is_a_body(tagger) -> None:
     ]
     assert "الرياض" in [m.text for m in ms if m.type == "GPE"]
     person(ms, "عبدالله")  # مدينة الملك عبدالله alone: the king's name, not a body
+
+
+def test_led_by_is_a_preposition_not_a_command(tagger) -> None:
+    text = (
+        "وشن التحالف بقيادة السعودية غارات على مواقع الحوثيين، فيما أقيم الحفل برعاية أمير المنطقة."
+    )
+    ms = tag(tagger, "d", text)
+    assert not [m for m in ms if m.type == "ORG" and "قيادة" in m.text]
+    assert "السعودية" in [m.text for m in ms if m.type == "GPE"]
+    assert ("أمير المنطقة", "TITLE") in {(m.text, m.type) for m in ms}
+
+
+def test_a_definite_body_is_never_in_construct(tagger) -> None:
+    # الوزارة is a reference back, and takes no genitive: بإصدار begins what it did
+    text = (
+        "وأعلنت وزارة التجارة منع الباعة من العمل، كما قامت الوزارة بإصدار اللائحة التنظيمية "
+        "للباعة المتجولين."
+    )
+    orgs = [m.text for m in tag(tagger, "d", text) if m.type == "ORG"]
+    assert orgs[0] == "وزارة التجارة"
+    assert not [o for o in orgs if "بإصدار" in o or "اللائحة" in o]
+
+
+def test_a_feminine_singular_takes_no_masculine_plural_adjective(tagger) -> None:
+    text = "وهنأ أمير المنطقة المواطنين بالعيد السعيد، وهنأت وزارة التجارة والصناعة المستهلكين."
+    ms = tag(tagger, "d", text)
+    assert ("أمير المنطقة", "TITLE") in {(m.text, m.type) for m in ms}
+    assert [m.text for m in ms if m.type == "ORG"] == ["وزارة التجارة والصناعة"]
+    assert not [m for m in ms if "المواطنين" in m.text or "المستهلكين" in m.text]
+
+
+def test_a_feast_is_no_person(tagger) -> None:
+    text = "وهنأ الأمير المواطنين بالعيد السعيد، وقال إن العيد السعيد مناسبة لصلة الرحم."
+    assert not [m for m in tag(tagger, "d", text) if m.type == "PER" and "العيد" in m.text]
+
+
+def test_a_bracketed_word_after_a_body_is_its_acronym_not_a_person(tagger) -> None:
+    text = (
+        "وقالت لجنة الشؤون العامة الأمريكية الإسرائيلية (أيباك) إنها ستعارض الاتفاق. "
+        "وأنفقت أيباك ملايين الدولارات على الحملة."
+    )
+    acronyms = [m for m in tag(tagger, "d", text) if m.text == "أيباك"]
+    assert [m.type for m in acronyms] == ["ORG", "ORG"]
+    assert acronyms[0].acronym_of == "لجنه الشوون العامه الامريكيه الاسراييليه"

@@ -139,6 +139,15 @@ def _adjective_like(word: str, s: Stream) -> bool:
     )
 
 
+def _agrees(noun: str, adjective: str) -> bool:
+    """Can ``adjective`` qualify the word before it? A feminine singular (المنطقة) takes no
+    masculine plural: أمير المنطقة المواطنين is a title and its object (but القضاة
+    الشرعيين, a broken plural in ـاة, does)."""
+    if noun.endswith("ه") and not noun.endswith("اه") and adjective.startswith("ال"):
+        return not adjective.endswith(("ين", "ون"))
+    return True
+
+
 def _lone_family_name(s: Stream, k: int) -> bool:
     """A definite word right after a complete title that reads as a family name: not
     adjective-like, not a common word, and nothing name-like after it."""
@@ -192,6 +201,8 @@ def parse_org(s: Stream, i: int) -> OrgPhrase | None:
     memo[i] = None  # guards against re-entry while parsing
     best: OrgPhrase | None = None
     cue = s.org_cue(i)
+    if cue is not None and cue.clitic and s.lex.is_function(s.norms[i]):
+        cue = None  # بقيادة السعودية: a preposition, not ب + قيادة
     if cue is not None:
         comp = parse_complement(s, cue.j, cue.value)
         if comp.j > cue.j and _org_ok(cue.value, comp):
@@ -329,7 +340,7 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             if not comp.value or last == "construct":
                 kind = "gen"
                 gens = 1
-            elif _adjective_like(w, s):
+            elif _adjective_like(w, s) and _agrees(s.norms[k - 1], w):
                 kind = "adj"
             elif w.startswith("لل"):
                 kind = "gen"
@@ -352,8 +363,16 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                     k = comp.j = k + 1
                     last = "construct"
                     continue
-        # an indefinite word: a construct noun opening the complement (رئيس أركان الجيش)
-        if k - j0 < 2 and last in ("", "construct") and k + 1 < s.n and s.joined[k + 1]:
+        # an indefinite word: a construct noun opening the complement (رئيس أركان الجيش);
+        # a definite head is never in construct (الوزارة بإصدار اللائحة)
+        definite_body = not title_mode and head.definite
+        if (
+            k - j0 < 2
+            and last in ("", "construct")
+            and not definite_body
+            and k + 1 < s.n
+            and s.joined[k + 1]
+        ):
             nxt = k + 1
             if (
                 s.definite(nxt)

@@ -419,6 +419,11 @@ class RuleTagger:
                 continue  # "الفيفا (جوزيف) بلاتر": an acronym is not expanded by a bracket
             expansion = f.key
             inner = by_start.get(a)
+            if inner is not None and self._person_or_acronym(s, found, inner, b):
+                # صندوق أوبك للتنمية (أوفيد): a learned one-word person in the brackets is
+                # the acronym unless the document names that person in full elsewhere
+                found.remove(inner)
+                inner = None
             if inner is not None and inner.j == b:
                 if inner.type == "ORG" and inner.acronym_of is not None:
                     taught[inner.key] = inner.acronym_of  # a known acronym: the table decides
@@ -460,6 +465,18 @@ class RuleTagger:
                     covered.update(range(i, j))
                     break
         return found
+
+    def _person_or_acronym(self, s: Stream, found: list[_Found], inner: _Found, b: int) -> bool:
+        """Is ``inner``, bracketed right after an organisation, a weak one-word person that
+        is better read as the organisation's acronym?"""
+        if inner.type != "PER" or inner.strong or (inner.i, inner.j) != (b - 1, b):
+            return False
+        if not self._acronym_like(s, inner.i, b):
+            return False
+        word = s.norms[inner.i]
+        return not any(
+            f.type == "PER" and f.j - f.i > 1 and word in s.norms[f.i : f.j] for f in found
+        )
 
     @staticmethod
     def _bracketed(s: Stream, k: int) -> tuple[int, int] | None:
@@ -603,6 +620,11 @@ class RuleTagger:
         words = key.split(" ")
         if all(w in _FORMULA_WORDS for w in words) and (len(words) > 1 or words[0] == "الله"):
             return False
+        lex = self.lex
+        if len(words) > 1 and all(
+            w.startswith("ال") and w in lex.common_words and w not in lex.name_parts for w in words
+        ):
+            return False  # بالعيد السعيد: definite common words, none a family name
         return len(words) > 1 or self._lone_name_ok(words[0])
 
     def _lone_name_ok(self, word: str) -> bool:
