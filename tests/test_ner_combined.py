@@ -523,3 +523,23 @@ def test_a_bracketed_word_after_a_body_is_its_acronym_not_a_person(tagger) -> No
     acronyms = [m for m in tag(tagger, "d", text) if m.text == "أيباك"]
     assert [m.type for m in acronyms] == ["ORG", "ORG"]
     assert acronyms[0].acronym_of == "لجنه الشوون العامه الامريكيه الاسراييليه"
+
+
+def test_a_title_ends_before_the_place_it_is_in(tagger) -> None:
+    text = "وقال المتحدث الأمني في الرياض إن الحادث وقع فجر اليوم."
+    ms = tag(tagger, "d", text)
+    assert [m.text for m in ms if m.type == "TITLE"] == ["المتحدث الأمني"]
+    assert [m.text for m in ms if m.type == "GPE"] == ["الرياض"]
+
+
+def test_common_words_the_crf_is_sure_of_are_no_places(tagger) -> None:
+    # الأقصى is a place in ANERGazet (المسجد الأقصى); مدينة نظيفة is a clean city;
+    # تنظيم مكون من خلايا is a cell made of groups, not a body named مكون
+    text = (
+        "وقال التجار إن الحد الأقصى للسحب تقرر. "
+        "وأراد العمدة أن تصبح لندن مدينة نظيفة من عوادم السيارات. وأعلنت الوزارة الإطاحة "
+        "بتنظيم مكون من خلايا عنقودية."
+    )
+    ms = tag(tagger, "d", text)
+    assert [m.text for m in ms if m.type in ("GPE", "LOC")] == ["لندن"]
+    assert not [m for m in ms if m.type == "ORG" and "مكون" in m.text]

@@ -395,6 +395,7 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             and head.takes_name
             and not head.definite
             and k == j0
+            and k not in s.learned_outside  # بتنظيم مكون من خلايا
             and w not in lex.common_words
             and not w.endswith("ه")
             and not _adjective_like(w, s)

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 from marsad.model import Mention, Sentence, Token
 from marsad.ner.attributes import (
+    DIRECTIONS,
+    PREPOSITIONS,
     Chain,
     _name_end,
     attach_in_stream,
@@ -260,9 +262,14 @@ class RuleTagger:
         """Is a one-word place reading of token ``i`` a common word in disguise: a verb
         (ANERGazet's وادان is وأدان once the hamza is normalised away) or a word never a
         name read as a clitic and a place (لغات is not ل + غات)?"""
+        word = s.norms[i]
         if place.value.weak and s.is_verb(i):
             return True
-        word = s.norms[i]
+        if place.value.weak and i in s.learned_outside:
+            # a definite or preposition-led word the CRF is sure is no name: الحد الأقصى،
+            # محملة بالفحم (a bare foreign name keeps its reading: تستضيف ليون المباراة)
+            if s.definite(i) or (place.clitic > 0 and word[:1] != "و"):
+                return True
         # (a conjunction before a place is the common case: المكسيك وبنما)
         return place.clitic > 0 and word[:1] != "و" and word in self.lex.never_names
 
@@ -288,6 +295,8 @@ class RuleTagger:
                 break
             if j > k and w[:1] in "وفبلك":
                 break  # بلدة شمع ومدارس، شمع بتمويل
+            if j in s.learned_outside:
+                break  # مدينة نظيفة: an adjective the CRF is sure of
             if s.nationality(j) is not None or s.org_cue(j) is not None:
                 break
             j += 1
@@ -305,6 +314,8 @@ class RuleTagger:
             value = set(unit.comp.value)
             while plain_j < unit.j and plain_j in value and plain_j not in subs:
                 plain_j += 1
+            while plain_j > unit.cue_j and s.norms[plain_j - 1] in PREPOSITIONS | DIRECTIONS:
+                plain_j -= 1  # المتحدث الأمني في [الرياض]: the title ends before the place
             key = " ".join([unit.cue_key, *s.norms[unit.cue_j : plain_j]])
             out.append(_Found("TITLE", unit.i, plain_j, unit.clitic, key))
             for sub in unit.comp.subs:
