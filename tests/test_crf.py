@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,11 @@ from marsad.ner.crf import (
     name_key,
 )
 from marsad.text.segment import split_sentences, tokenize
-
-DATASETS = Path(
-    os.environ.get("MARSAD_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
-)
-ANERCORP = DATASETS / "anercorp"
+from shared_data import dataset_path
 
 
 def need_anercorp() -> Path:
-    if not (ANERCORP / "train.txt").exists():
-        pytest.skip(f"ANERcorp not found at {ANERCORP} (set MARSAD_DATASETS)")
-    return ANERCORP
+    return dataset_path("anercorp", "train.txt", name="ANERcorp").parent
 
 
 def need_model() -> Path:

@@ -7,7 +7,6 @@ import gzip
 import itertools
 import json
 import lzma
-import os
 import re
 import shutil
 from datetime import date
@@ -19,13 +18,9 @@ from marsad.ingest import Rejected, read_bytes, read_paths
 from marsad.ingest.dates import parse_date
 from marsad.ingest.plaintext import find_dateline, parse_plain_text
 from marsad.model import Document, content_id
+from shared_data import dataset_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-
-
-def _datasets() -> Path:
-    env = os.environ.get("MARSAD_DATASETS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
 def read_one(path: Path, **kwargs) -> Document:
@@ -341,9 +336,7 @@ def test_json_array_file(tmp_path):
 
 
 def test_real_saudinewsnet_first_200_lines():
-    corpus = _datasets() / "saudinewsnet" / "articles.jsonl.xz"
-    if not corpus.exists():
-        pytest.skip(f"SaudiNewsNet not found at {corpus}")
+    corpus = dataset_path("saudinewsnet", "articles.jsonl.xz", name="SaudiNewsNet")
     items = list(itertools.islice(read_paths([corpus]), 200))
     docs = [i for i in items if isinstance(i, Document)]
     assert len(items) == 200

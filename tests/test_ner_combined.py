@@ -5,9 +5,6 @@ person, short names and acronyms link, namesakes stay apart; and the choice of t
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from marsad.demo import sample_story_paths
@@ -18,10 +15,8 @@ from marsad.ner.base import TaggerError
 from marsad.ner.crf import default_model_path
 from marsad.ner.link import link
 from marsad.text.segment import split_sentences, tokenize
+from shared_data import DATASETS, dataset_path
 
-DATASETS = Path(
-    os.environ.get("MARSAD_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
-)
 ANERCORP = DATASETS / "anercorp"
 
 if not default_model_path().exists():
@@ -72,9 +67,7 @@ def sample(story: str, name: str) -> Document:
 
 
 def anercorp_doc(start: int, end: int) -> str:
-    if not (ANERCORP / "dev.txt").exists():
-        pytest.skip(f"ANERcorp not found at {ANERCORP} (set MARSAD_DATASETS)")
-    dev = read_conll(ANERCORP / "dev.txt")
+    dev = read_conll(dataset_path("anercorp", "dev.txt", name="ANERcorp"))
     return " ".join(" ".join(toks) for toks, _ in dev[start:end])
 
 
@@ -172,8 +165,7 @@ def test_title_and_short_name_in_a_news_report(tagger) -> None:
 
 
 def test_combined_beats_the_rules_on_anercorp_dev(tagger) -> None:
-    if not (ANERCORP / "dev.txt").exists():
-        pytest.skip(f"ANERcorp not found at {ANERCORP} (set MARSAD_DATASETS)")
+    dataset_path("anercorp", "dev.txt", name="ANERcorp")
     from marsad.eval.ner import evaluate_text_tagger
 
     combined = evaluate_text_tagger(ANERCORP, tagger, "combined", "dev")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +23,8 @@ from marsad.ner.neural import (
     quantise,
     save_neural,
 )
+from shared_data import dataset_path
 
-DATASETS = Path(
-    os.environ.get("MARSAD_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
-)
 LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 WORDS = ["قال", "وزير", "الخارجية", "الأردني", "أيمن", "الصفدي", "في", "عمان", "اليوم"]
 GAZ = {("عمان",): "LOC"}
@@ -35,9 +32,7 @@ PARTS = {"ايمن": "PERS"}
 
 
 def need_dev_and_shipped_network() -> Path:
-    data = DATASETS / "anercorp"
-    if not (data / "dev.txt").exists():
-        pytest.skip(f"ANERcorp not found at {data} (set MARSAD_DATASETS)")
+    data = dataset_path("anercorp", "dev.txt", name="ANERcorp").parent
     if not default_neural_path().exists():
         pytest.skip("shipped neural model missing; build it with marsad train ner-neural")
     return data

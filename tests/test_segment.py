@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import lzma
-import os
 import time
 from itertools import islice
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +20,7 @@ from marsad.text.segment import (
     strip_clitics,
     tokenize,
 )
+from shared_data import dataset_path
 
 
 def sents(text: str) -> list[str]:
@@ -539,15 +538,8 @@ def test_speed_of_a_400_word_article() -> None:
 # --- real articles -------------------------------------------------------------------------
 
 
-def _datasets() -> Path:
-    env = os.environ.get("MARSAD_DATASETS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "datasets"
-
-
 def test_real_articles() -> None:
-    path = _datasets() / "saudinewsnet" / "articles.jsonl.xz"
-    if not path.exists():
-        pytest.skip(f"SaudiNewsNet not found at {path}")
+    path = dataset_path("saudinewsnet", "articles.jsonl.xz", name="SaudiNewsNet")
     with lzma.open(path, "rt", encoding="utf-8") as f:
         articles = [json.loads(line)["text"] for line in islice(f, 300)]
     n_sentences = n_words = 0

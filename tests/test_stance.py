@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 import time
 from pathlib import Path
@@ -20,10 +19,8 @@ from marsad.compare.stance import (
 )
 from marsad.compare.train_stance import macro_f1, read_split, train_stance
 from marsad.eval.stance import evaluate_stance
+from shared_data import DATASETS, dataset_path
 
-DATASETS = Path(
-    os.environ.get("MARSAD_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
-)
 ANS = DATASETS / "ans"
 
 PARAPHRASE = (
@@ -45,8 +42,7 @@ UNRELATED = (
 
 
 def _need_ans() -> None:
-    if not (ANS / "stance" / "dev.csv").is_file():
-        pytest.skip(f"ANS data set not found at {ANS} (set MARSAD_DATASETS)")
+    dataset_path("ans", "stance", "dev.csv", name="ANS data set")
 
 
 def test_paraphrase_features_show_overlap_and_no_contradiction() -> None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
-
-import pytest
 
 from marsad.compare.synonyms import (
     learned_synonym_pairs,
@@ -31,10 +28,7 @@ from marsad.compare.synonyms_learn import (
 )
 from marsad.text.normalise import norm
 from marsad.text.wordlists import stopwords
-
-DATASETS = Path(
-    os.environ.get("MARSAD_DATASETS") or Path(__file__).resolve().parents[2] / "shared" / "datasets"
-)
+from shared_data import dataset_path
 
 STEMMER = Stemmer()
 
@@ -240,9 +234,7 @@ def test_merge_keeps_groups_as_cliques() -> None:
 
 
 def test_ans_paraphrases_and_contrasts() -> None:
-    path = DATASETS / "ans" / "stance" / "train.csv"
-    if not path.exists():
-        pytest.skip(f"ANS not found at {path} (set MARSAD_DATASETS)")
+    path = dataset_path("ans", "stance", "train.csv", name="ANS")
     from marsad.compare.synonyms_learn import read_ans
 
     agree, contrast = mine_ans(read_ans(path), Stemmer(), function_words())
