@@ -535,3 +535,30 @@ def test_common_words_the_crf_is_sure_of_are_no_places(tagger) -> None:
     ms = tag(tagger, "d", text)
     assert [m.text for m in ms if m.type in ("GPE", "LOC")] == ["لندن"]
     assert not [m for m in ms if m.type == "ORG" and "مكون" in m.text]
+
+
+def test_a_definite_title_takes_no_name_as_its_genitive(tagger) -> None:
+    # a definite word is never in construct: the name after الوزراء / اللاعب is the person
+    text = (
+        "وقال رئيس الوزراء ديفيد كاميرون إن الاستفتاء سيجرى قريبا، وأضاف كاميرون أن النتيجة "
+        "ملزمة. وأكد اللاعب نواف العابد جاهزيته للمباراة، فيما قال المدير العام لشؤون "
+        "المنظمات الدولية لي جونهوا إن الاجتماع انتهى."
+    )
+    ms = tag(tagger, "d", text)
+    person(ms, "ديفيد كاميرون")
+    person(ms, "نواف العابد")
+    person(ms, "لي جونهوا")
+    titles = [m.text for m in ms if m.type == "TITLE"]
+    assert titles == ["رئيس الوزراء", "اللاعب", "المدير العام لشؤون المنظمات الدولية"]
+
+
+def test_a_word_with_a_pronoun_ends_a_title_and_opens_no_body(tagger) -> None:
+    text = (
+        "واستقبل الرئيس التونسي وزير خارجيته الطيب البكوش. وشن تحالف تقوده السعودية غارات "
+        "جديدة، فيما قالت محكمة تدعمها الأمم المتحدة إنها ستنظر في القضية."
+    )
+    ms = tag(tagger, "d", text)
+    person(ms, "الطيب البكوش")
+    assert "وزير خارجيته" in [m.text for m in ms if m.type == "TITLE"]
+    orgs = [m.text for m in ms if m.type == "ORG"]
+    assert orgs == ["الأمم المتحدة"]

@@ -140,11 +140,14 @@ def _adjective_like(word: str, s: Stream) -> bool:
 
 
 def _agrees(noun: str, adjective: str) -> bool:
-    """Can ``adjective`` qualify the word before it? A feminine singular (المنطقة) takes no
-    masculine plural: أمير المنطقة المواطنين is a title and its object (but القضاة
-    الشرعيين, a broken plural in ـاة, does)."""
+    """Can ``adjective`` qualify (or, for ـات, be the genitive of) the word before it? A
+    feminine singular takes no masculine plural: أمير المنطقة المواطنين is a title and its
+    object (but القضاة الشرعيين, a broken plural in ـاة, does); a feminine nisba takes
+    nothing in ـات: وزارة الداخلية المسدسات (but لجنة المنشطات, a noun and its genitive)."""
     if noun.endswith("ه") and not noun.endswith("اه") and adjective.startswith("ال"):
-        return not adjective.endswith(("ين", "ون"))
+        if adjective.endswith(("ين", "ون")):
+            return False
+        return not (noun.endswith("يه") and adjective.endswith("ات"))
     return True
 
 
@@ -167,6 +170,8 @@ def _opens_org(s: Stream, k: int) -> bool:
 def _pronoun_suffix(s: Stream, k: int) -> bool:
     """Ends with an attached pronoun (قوله، منزلها، سموه، وجههم): not a name."""
     raw = "".join(ch for ch in s.toks[k].text if ch.isalpha())
+    if raw.endswith("لله") or s.lex.is_function(s.norms[k]):
+        return False  # عبدالله، بهذه
     return len(raw) >= 4 and raw.endswith(("ه", "ها", "هم", "هما", "كم"))
 
 
@@ -364,8 +369,12 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                     last = "construct"
                     continue
         # an indefinite word: a construct noun opening the complement (رئيس أركان الجيش);
-        # a definite head is never in construct (الوزارة بإصدار اللائحة)
-        definite_body = not title_mode and head.definite
+        # a definite head is never in construct (الوزارة بإصدار اللائحة، القاضي عبدالله)
+        if title_mode:  # (but a ل-genitive may open it: المدير العام لشؤون المنظمات)
+            l_genitive = w.startswith("ل") and len(w) > 3 and k not in s.learned_names
+            definite_body = s.definite(j0 - 1) and not l_genitive
+        else:
+            definite_body = head.definite
         if (
             k - j0 < 2
             and last in ("", "construct")
@@ -386,6 +395,14 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                 )
             ):
                 if w not in lex.common_words and not _adjective_like(w, s):
+                    if _pronoun_suffix(s, k):
+                        # a word with a pronoun is in construct with nothing; right after
+                        # a title it closes it (وزير خارجيته، رئيس تحريرها), elsewhere it
+                        # is no part of a name (منظمة اعتبرها الاتحاد)
+                        if title_mode and k == j0:
+                            comp.value.append(k)
+                            comp.j = k + 1
+                        break
                     comp.value.append(k)
                     k = comp.j = k + 1
                     last = "construct"
@@ -396,6 +413,7 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             and not head.definite
             and k == j0
             and k not in s.learned_outside  # بتنظيم مكون من خلايا
+            and not _pronoun_suffix(s, k)  # منظمة اعتبرها الاتحاد
             and w not in lex.common_words
             and not w.endswith("ه")
             and not _adjective_like(w, s)
