@@ -562,3 +562,15 @@ def test_a_word_with_a_pronoun_ends_a_title_and_opens_no_body(tagger) -> None:
     assert "وزير خارجيته" in [m.text for m in ms if m.type == "TITLE"]
     orgs = [m.text for m in ms if m.type == "ORG"]
     assert orgs == ["الأمم المتحدة"]
+
+
+def test_a_name_the_learned_tagger_reads_is_no_part_of_a_title(tagger) -> None:
+    # ألكسيس looks definite (ال-), سلطان is a title too: the CRF's reading decides
+    text = (
+        "وقال رئيس الوزراء ألكسيس تسيبراس إن اليونان لن تخرج من منطقة اليورو. "
+        "وأعلن النادي عن تعاقده مع المدافع سلطان الدعيع لمدة موسم واحد."
+    )
+    ms = tag(tagger, "d", text)
+    person(ms, "ألكسيس تسيبراس")
+    person(ms, "سلطان الدعيع")
+    assert [m.text for m in ms if m.type == "TITLE"] == ["رئيس الوزراء"]

@@ -323,6 +323,8 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             k = comp.j = k + 1
             last = "adj"
             continue
+        if title_mode and k in s.learned_names and not _adjective_like(w, s):
+            break  # the learned tagger's person starts here: رئيس الوزراء ألكسيس تسيبراس
         if s.definite(k):
             if title_mode and w in lex.name_parts and (comp.value or head.std):
                 break  # وزير الخارجية الصفدي: a family name, not a genitive
@@ -372,7 +374,8 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
         # a definite head is never in construct (الوزارة بإصدار اللائحة، القاضي عبدالله)
         if title_mode:  # (but a ل-genitive may open it: المدير العام لشؤون المنظمات)
             l_genitive = w.startswith("ل") and len(w) > 3 and k not in s.learned_names
-            definite_body = s.definite(j0 - 1) and not l_genitive
+            # (a head with a pronoun is no construct either: نائبه سعد الصعب)
+            definite_body = (s.definite(j0 - 1) or _pronoun_suffix(s, j0 - 1)) and not l_genitive
         else:
             definite_body = head.definite
         if (

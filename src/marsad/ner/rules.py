@@ -228,6 +228,8 @@ class RuleTagger:
         if cands:
             best_j, _, best = max(cands, key=lambda c: (c[0], c[1]))
         cue = title_at(s, i)
+        if cue is not None and self._given_name_not_title(s, i, cue.j):
+            cue = None
         if cue is not None and cue.j >= best_j:
             chain = parse_chain(s, i)
             if chain is not None:
@@ -257,6 +259,21 @@ class RuleTagger:
                     return j
                 break
         return i + 1
+
+    def _given_name_not_title(self, s: Stream, i: int, j: int) -> bool:
+        """Is a one-word title that is also a listed given name (سلطان) the first name of
+        the learned tagger's person, a family name after it (سلطان الدعيع)?"""
+        lex = self.lex
+        if j != i + 1 or j >= s.n or s.norms[i] not in lex.first_names | lex.name_parts:
+            return False
+        if i not in s.learned_names or j not in s.learned_names:
+            return False
+        nxt = s.norms[j]
+        family = nxt in lex.name_parts or (
+            s.definite(j) and nxt[:2] == "ال" and not _adjective_like_common(nxt, lex)
+        )
+        # (after another title it is that title's name: مركز الأمير سلطان الحضاري)
+        return family and (i == 0 or (i - 1 not in s.learned_names and not title_at(s, i - 1)))
 
     def _common_look_alike(self, s: Stream, i: int, place: Hit[Place]) -> bool:
         """Is a one-word place reading of token ``i`` a common word in disguise: a verb
