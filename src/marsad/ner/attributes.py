@@ -370,18 +370,11 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                     k = comp.j = k + 1
                     last = "construct"
                     continue
-        # an indefinite word: a construct noun opening the complement (رئيس أركان الجيش);
-        # a definite head is never in construct (الوزارة بإصدار اللائحة، القاضي عبدالله)
-        if title_mode:  # (but a ل-genitive may open it: المدير العام لشؤون المنظمات)
-            l_genitive = w.startswith("ل") and len(w) > 3 and k not in s.learned_names
-            # (a head with a pronoun is no construct either: نائبه سعد الصعب)
-            definite_body = (s.definite(j0 - 1) or _pronoun_suffix(s, j0 - 1)) and not l_genitive
-        else:
-            definite_body = head.definite
+        # an indefinite word: a construct noun opening the complement (رئيس أركان الجيش)
         if (
             k - j0 < 2
             and last in ("", "construct")
-            and not definite_body
+            and _head_takes_construct(s, j0, k, head)
             and k + 1 < s.n
             and s.joined[k + 1]
         ):
@@ -429,6 +422,19 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             continue
         break
     return comp
+
+
+def _head_takes_construct(s: Stream, j0: int, k: int, head: TitleCue | OrgCue) -> bool:
+    """May the head ending at token ``j0`` take word ``k`` as its construct genitive? A
+    definite head never does (الوزارة بإصدار اللائحة، القاضي عبدالله), nor a title with a
+    pronoun (نائبه سعد الصعب), except a title before a ل-genitive (المدير العام لشؤون
+    المنظمات)."""
+    if isinstance(head, OrgCue):
+        return not head.definite
+    w = s.norms[k]
+    if w.startswith("ل") and len(w) > 3 and k not in s.learned_names:
+        return True
+    return not (s.definite(j0 - 1) or _pronoun_suffix(s, j0 - 1))
 
 
 def _prep_target(
