@@ -13,15 +13,16 @@ weak one (see ``RuleTagger._merge_learned``). A CRF mention below ``min_confiden
 lowest per-token marginal probability) is left out.
 
 With ``neural`` (``$MARSAD_NER_TAGGER=accurate``) the learned names come from the CRF mixed
-with the neural tagger (``ensemble.py``): better names (ANERcorp dev 0.657 against 0.623
+with the neural tagger (``ensemble.py``): better names (ANERcorp dev 0.657 against 0.627
 through this tagger) at about 6 times the tagging cost (34.8 against 5.7 ms an article),
 which takes the pipeline below 50 articles a second; the default runs the CRF alone.
 
 Only the CRF's first pass runs here (``passes``): on ANERcorp dev the combined tagger scores
 the same with one pass as with two (entity-F1 0.611 and 0.613 when this was chosen, against
-0.458 for the rules alone; 0.623 and 0.469 after the common-word and verb checks; ANERcorp does not count as names much of what the rules tag, such as الجيش اللبناني or
-مجلس الوزراء, so these are below the CRF's own 0.757), and one pass keeps the pipeline well
-above 50 articles a second on one core.
+0.458 for the rules alone; 0.623 and 0.469 after the common-word and verb checks, 0.627
+after the construct and agreement checks; ANERcorp does not count as names much of what
+the rules tag, such as الجيش اللبناني or مجلس الوزراء, so these are below the CRF's own
+0.757), and one pass keeps the pipeline well above 50 articles a second on one core.
 """
 
 from __future__ import annotations
