@@ -471,6 +471,9 @@ def test_a_city_named_after_a_king_with_more_to_it_is_a_body(tagger) -> None:
     ]
     assert "الرياض" in [m.text for m in ms if m.type == "GPE"]
     person(ms, "عبدالله")  # مدينة الملك عبدالله alone: the king's name, not a body
+    # nor is مدينة an office a title is held in: في مدينة الزرقاء is where
+    ms = tag(tagger, "d", "وافتتح وزير الصحة مستشفى جديدا في مدينة الزرقاء يوم الأحد.")
+    assert [m.text for m in ms if m.type == "GPE"] == ["الزرقاء"]
 
 
 def test_led_by_is_a_preposition_not_a_command(tagger) -> None:

@@ -454,7 +454,7 @@ def _prep_target(
     if org is not None:
         return org.j, Sub("ORG", k, org.j, org.clitic, org.key, org.acronym_of)
     cue = s.org_cue(k)
-    if cue is not None and cue.clitic == 0:
+    if cue is not None and cue.clitic == 0 and not cue.value.honorific_only:
         end = cue.j
         if not cue.value.definite:  # في مكتب المنظمة
             if end < s.n and s.joined[end] and s.definite(end) and not s.is_stop(end):
