@@ -577,3 +577,15 @@ def test_a_name_the_learned_tagger_reads_is_no_part_of_a_title(tagger) -> None:
     person(ms, "ألكسيس تسيبراس")
     person(ms, "سلطان الدعيع")
     assert [m.text for m in ms if m.type == "TITLE"] == ["رئيس الوزراء"]
+
+
+def test_a_title_word_after_bin_is_the_fathers_name(tagger) -> None:
+    # سلطان and مساعد are titles too, but after بن they name the father
+    text = (
+        "وأوضح مدير الدفاع المدني بمحافظة الطائف العقيد ناصر بن سلطان الشريف أنه ورد بلاغ. "
+        "واستقبل الأمير بندر بن سلطان الأمير خالد بن مساعد السهلي في مكتبه."
+    )
+    ms = tag(tagger, "d", text)
+    for name in ("ناصر بن سلطان الشريف", "بندر بن سلطان", "خالد بن مساعد السهلي"):
+        person(ms, name)
+    assert not [m for m in ms if m.type == "TITLE" and m.text.startswith(("سلطان", "مساعد"))]

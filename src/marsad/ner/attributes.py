@@ -323,7 +323,7 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             k = comp.j = k + 1
             last = "adj"
             continue
-        if title_mode and k in s.learned_names and not _adjective_like(w, s):
+        if title_mode and _learned_name_from(s, k, j0 - 1) and not _adjective_like(w, s):
             break  # the learned tagger's person starts here: رئيس الوزراء ألكسيس تسيبراس
         if s.definite(k):
             if title_mode and w in lex.name_parts and (comp.value or head.std):
@@ -422,6 +422,18 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             continue
         break
     return comp
+
+
+def _learned_name_from(s: Stream, k: int, cue: int) -> bool:
+    """Is token ``k`` inside one of the learned tagger's person names that begins at the
+    title's last word ``cue`` or later (سلطان الدعيع, رئيس الوزراء ألكسيس تسيبراس), not in
+    one that takes in the whole title (أسامة بادويلان شيخ العطارين)?"""
+    if k not in s.learned_names:
+        return False
+    start = k
+    while start - 1 in s.learned_names:
+        start -= 1
+    return start >= cue
 
 
 def _head_takes_construct(s: Stream, j0: int, k: int, head: TitleCue | OrgCue) -> bool:
@@ -689,8 +701,10 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
             if not (lineage and w in _LINEAGE and units < _MAX_LINEAGE_UNITS):
                 if not (s.definite(j) and units < _MAX_LINEAGE_UNITS and _closes_lineage(s, k, j)):
                     break
-        if s.is_stop(j) or title_at(s, j) is not None or w in lex.modifiers:
+        if s.is_stop(j) or w in lex.modifiers:
             break
+        if title_at(s, j) is not None and not (pending and s.norms[j - 1] in _FATHER_LINKS):
+            break  # (after بن a title word is the father's name: ناصر بن سلطان الشريف)
         if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
             break
         if s.org(j) is not None or (s.place(j) is not None and s.place(j).clitic == 0):
