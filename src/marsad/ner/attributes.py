@@ -408,7 +408,7 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
             and head.takes_name
             and not head.definite
             and k == j0
-            and k not in s.learned_outside  # بتنظيم مكون من خلايا
+            and k not in s.learned_outside  # بتنظيم مكون من خلايا، شركة عقار
             and not _pronoun_suffix(s, k)  # منظمة اعتبرها الاتحاد
             and w not in lex.common_words
             and not w.endswith("ه")

@@ -263,7 +263,8 @@ class RuleTagger:
 
     def _given_name_not_title(self, s: Stream, i: int, j: int) -> bool:
         """Is a one-word title that is also a listed given name (سلطان) the first name of
-        the learned tagger's person, a family name after it (سلطان الدعيع)?"""
+        the learned tagger's person, a family name after it (سلطان الدعيع، الدكتور مساعد
+        العيبان), or a father's name after بن?"""
         lex = self.lex
         if j != i + 1 or j >= s.n or s.norms[i] not in lex.first_names | lex.name_parts:
             return False
@@ -275,8 +276,7 @@ class RuleTagger:
         family = nxt in lex.name_parts or (
             s.definite(j) and nxt[:2] == "ال" and not _adjective_like_common(nxt, lex)
         )
-        # (after another title it is that title's name: مركز الأمير سلطان الحضاري)
-        return family and (i == 0 or (i - 1 not in s.learned_names and not title_at(s, i - 1)))
+        return family and (i == 0 or i - 1 not in s.learned_names)
 
     def _common_look_alike(self, s: Stream, i: int, place: Hit[Place]) -> bool:
         """Is a one-word place reading of token ``i`` a common word in disguise: a verb
