@@ -200,6 +200,35 @@ def test_numpy_forward_pass_with_a_context_model_matches_pytorch():
     assert not np.allclose(other[0], ours[0], atol=1e-3)
 
 
+def test_numpy_forward_pass_with_a_tuned_context_model_matches_pytorch():
+    # --tune-lm: the language model runs inside the network and its trained weights ship
+    torch = pytest.importorskip("torch")
+    from marsad.ner.context_lm import build_lm, export_lm
+    from marsad.ner.neural_train import build_model, encode_sentences, export_arrays, make_batch
+
+    torch.manual_seed(3)
+    chars = sorted({c for w in WORDS for c in w})
+    vectors = np.random.default_rng(4).normal(size=(len(WORDS) + 1, 12)).astype(np.float32)
+    vectors[0] = 0
+    lm = export_lm(build_lm(torch, vectors, 5))
+    p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5, "lm_proj": 4}
+    net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p, lm_dim=10, lm=lm)
+    for q in net.parameters():  # the tuned language model is no longer the one given
+        torch.nn.init.normal_(q, 0, 0.5)
+    with torch.no_grad():
+        net.char_emb.weight[0] = 0
+        net.word_vectors.weight.copy_(torch.from_numpy(vectors))
+    net.eval()
+    enc = Encoder(WORDS, chars, GAZ, PARTS)
+    sents = [(WORDS, ["O"] * len(WORDS)), (WORDS[1:6], ["O"] * 5)]
+    with torch.no_grad():
+        em = net.emissions(make_batch(torch, encode_sentences(enc, sents))).numpy()
+    arrays = export_arrays(net, vectors, lm)
+    assert not np.allclose(arrays["lm_f_whh"], lm["lm_f_whh"])
+    ours = NeuralModel(arrays, enc, LABELS).emissions([s for s, _ in sents])
+    assert_matches_torch(ours, em, sents, arrays)
+
+
 def test_bio_constraint_forbids_inside_after_outside_or_other_type():
     t = bio_transitions(LABELS)
     idx = LABELS.index

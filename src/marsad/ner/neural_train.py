@@ -54,6 +54,7 @@ DEFAULTS: dict[str, float | int] = {
     "lm_proj": 64,  # the news language model's states are read through this many units
     "char_widths": "3",  # widths of the character CNN's windows, "3" or e.g. "2,3,4"
     "lr_decay": 0,  # 1: the learning rate falls along a cosine to a tenth by the last epoch
+    "tune_lm": 0.0,  # > 0: the language model's LSTMs train too, at this share of ``lr``
 }
 
 
@@ -72,7 +73,9 @@ def import_torch():  # type: ignore[no-untyped-def]
     return torch
 
 
-def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: int = 0):  # type: ignore[no-untyped-def]
+def build_model(  # type: ignore[no-untyped-def]
+    torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: int = 0, lm=None
+):
     """The network; ``lm_dim`` > 0 adds the context language model's states (that many
     per token, read through ``p["lm_proj"]`` units) to each word's inputs."""
     nn = torch.nn
@@ -95,6 +98,11 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: 
             self.part_emb = nn.Embedding(2, 4)
             self.gaz_emb = nn.Embedding(len(GAZ_TAGS), 8)
             d_in = dim + len(self.widths) * int(p["char_filters"]) + 8 + 8 + 4 + 8
+            if lm is not None:  # the language model runs inside, and trains (``tune_lm``)
+                self.lm = context_lstm(torch, lm)
+                self.lm_shape = nn.Embedding.from_pretrained(
+                    torch.from_numpy(lm["lm_shape_emb"].astype(np.float32))
+                )
             if lm_dim:
                 self.lm_proj = nn.Linear(lm_dim, int(p["lm_proj"]))
                 d_in += int(p["lm_proj"])
@@ -126,7 +134,19 @@ def build_model(torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: 
                 self.part_emb(batch["part"]),
                 self.gaz_emb(batch["gaz"]),
             ]
-            if lm_dim:
+            if lm is not None:
+                lm_x = torch.cat(
+                    [self.word_vectors(batch["vector"]), self.lm_shape(batch["shape"])], dim=2
+                )
+                packed = nn.utils.rnn.pack_padded_sequence(
+                    lm_x, batch["lengths"], batch_first=True, enforce_sorted=False
+                )
+                states, _ = self.lm(packed)
+                states, _ = nn.utils.rnn.pad_packed_sequence(
+                    states, batch_first=True, total_length=t
+                )
+                parts.append(self.lm_proj(self.drop(states)))
+            elif lm_dim:
                 parts.append(self.lm_proj(self.drop(batch["lm"])))
             x = torch.cat(parts, dim=2)
             packed = nn.utils.rnn.pack_padded_sequence(
@@ -225,11 +245,8 @@ def predict(torch, net, data: Sequence[dict[str, list]], batch_size: int = 64) -
     return out
 
 
-def add_context_states(
-    torch, lm: dict[str, np.ndarray], data: list[dict], vectors: np.ndarray
-) -> None:  # type: ignore[no-untyped-def]
-    """Each encoded sentence's context language model states (tokens, 2 * hidden), frozen,
-    computed once: the arithmetic of ``neural.NeuralModel`` in PyTorch."""
+def context_lstm(torch, lm: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
+    """The context language model's two LSTMs as one bidirectional ``nn.LSTM``."""
     nn = torch.nn
     hidden = lm["lm_f_whh"].shape[1]
     lstm = nn.LSTM(lm["lm_f_wih"].shape[1], hidden, batch_first=True, bidirectional=True)
@@ -240,6 +257,15 @@ def add_context_states(
         weights[f"bias_ih_l0{suffix}"] = lm[f"lm_{d}_b"]
         weights[f"bias_hh_l0{suffix}"] = np.zeros_like(lm[f"lm_{d}_b"])
     lstm.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in weights.items()})
+    return lstm
+
+
+def add_context_states(
+    torch, lm: dict[str, np.ndarray], data: list[dict], vectors: np.ndarray
+) -> None:  # type: ignore[no-untyped-def]
+    """Each encoded sentence's context language model states (tokens, 2 * hidden), frozen,
+    computed once: the arithmetic of ``neural.NeuralModel`` in PyTorch."""
+    lstm = context_lstm(torch, lm)
     vec = torch.from_numpy(vectors.astype(np.float32))
     shape = torch.from_numpy(lm["lm_shape_emb"].astype(np.float32))
     with torch.no_grad():
@@ -269,6 +295,8 @@ def export_arrays(
     extra = {}
     if lm:
         extra = {**lm, "lm_proj_w": sd["lm_proj.weight"], "lm_proj_b": sd["lm_proj.bias"]}
+    if "lm.weight_ih_l0" in sd:  # the language model trained with the tagger
+        extra.update(bilstm_arrays(sd, "lm", "lm"), lm_shape_emb=sd["lm_shape.weight"])
     return {
         **extra,
         "word_vectors": vectors,
@@ -327,14 +355,21 @@ def train_neural(
     train_data = encode_sentences(encoder, train)
     dev_data = encode_sentences(encoder, dev)
     lm = load_context_lm(context_lm) if context_lm else None
-    if lm:
+    tune_lm = lm is not None and float(p["tune_lm"]) > 0
+    if lm and not tune_lm:
         add_context_states(torch, lm, train_data, vectors)
         add_context_states(torch, lm, dev_data, vectors)
     lm_dim = 2 * lm["lm_f_whh"].shape[1] if lm else 0
-    net = build_model(torch, len(vectors), dim, len(chars) + 4, p, lm_dim)
+    net = build_model(torch, len(vectors), dim, len(chars) + 4, p, lm_dim, lm if tune_lm else None)
     net.word_vectors.weight.data.copy_(torch.from_numpy(vectors))
     params = [q for q in net.parameters() if q.requires_grad]
-    opt = torch.optim.Adam(params, lr=float(p["lr"]))
+    lm_params = {id(q) for q in net.lm.parameters()} if tune_lm else set()
+    groups = [{"params": [q for q in params if id(q) not in lm_params]}]
+    if tune_lm:
+        groups.append(
+            {"params": list(net.lm.parameters()), "lr": float(p["lr"]) * float(p["tune_lm"])}
+        )
+    opt = torch.optim.Adam(groups, lr=float(p["lr"]))
     sched = None
     if int(p["lr_decay"]):
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(
