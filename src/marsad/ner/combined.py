@@ -91,6 +91,7 @@ class CombinedTagger:
             for m in crf_mentions
             if m.type in self.types
             and m.confidence >= self.min_confidence
+            and self.rules.learned_edges_ok(m.norm)
             and (m.type != "PER" or self.rules.learned_person_ok(m.norm))
         ]
         return self.rules.tag(doc_id, text, sentences, tokens, learned=learned, outside=outside)

@@ -62,6 +62,13 @@ _LATIN_ACRONYM = re.compile(r"^[A-Z][A-Z.&-]{1,9}$")
 _NOT_ACRONYMS = {"TV", "PM", "AM", "OK", "ID", "PDF", "GPS", "USB", "SMS", "DNA", "USD", "II",
                  "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "COVID", "GDP", "CEO"}  # fmt: skip
 
+# particles and prepositions that no name starts or ends with (normalised); the function-word
+# list is wider and holds words that are names too (علي، صالح، رمضان; إن opens إن بي سي)
+_NEVER_AT_EDGES = frozenset(
+    "في من الي عن مع عند لدي حول خلال بعد قبل ضد نحو منذ حتي او ثم قد لم لن لا ما هذا "
+    "هذه ذلك تلك التي الذي الذين كما ايضا".split()
+)
+
 _LEXICON_BITS = TITLES | PLACES | NATIONALITIES | ORGS | ORG_CUES | PLACE_CUES
 
 
@@ -643,6 +650,12 @@ class RuleTagger:
             return False
         before = s.norms[i - 1]
         return before in _PLACE_PREPOSITIONS or before in self.lex.place_cues
+
+    def learned_edges_ok(self, key: str) -> bool:
+        """Does a learned tagger's mention (its normalised key) start and end on words that
+        can be part of a name (not لدى المملكة عفيفي عبدالوهاب)?"""
+        words = key.split(" ")
+        return words[0] not in _NEVER_AT_EDGES and words[-1] not in _NEVER_AT_EDGES
 
     def learned_person_ok(self, key: str) -> bool:
         """Is a learned tagger's person (its normalised key) worth taking in? Not a
