@@ -64,7 +64,7 @@ _MAX_COMPLEMENT = 9
 _MAX_NAME_UNITS = 3  # name words (particles apart) of a plain name: given, father, family
 _IMPERFECT = "يتنا"  # prefixes of the imperfect: he / she, you / we / I
 _MAX_LINEAGE_UNITS = 6
-_FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})
+FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})
 _LINEAGE = frozenset({"بن", "ابن", "بنت", "ال"})
 _LOOKBACK_CHARS = 320
 _LOOKBACK_TOKENS = 30
@@ -185,7 +185,7 @@ def title_at(s: Stream, i: int) -> Hit[TitleCue] | None:
         if s.text[end : end + 1] == "." and (i + 1 == s.n or s.joined[i + 1]):
             return Hit(i, i + 1, _DOCTOR, 0, "الدكتور")
     hit = s.title(i)
-    if hit is not None and hit.j < s.n and s.joined[hit.j] and s.norms[hit.j] in _FATHER_LINKS:
+    if hit is not None and hit.j < s.n and s.joined[hit.j] and s.norms[hit.j] in FATHER_LINKS:
         return None  # "سلطان بن سلمان": a name with its father's, not the title sultan
     return hit
 
@@ -616,7 +616,7 @@ def _closes_lineage(s: Stream, k: int, j: int) -> bool:
     """Token ``j``, definite, can be the family name closing the lineage that starts at
     ``k``: the name before it follows بن / بنت (بن محمد السعيد، بن عبد الله الراشد), and it
     is no common word, adjective, nationality or place."""
-    if not any(s.norms[x] in _FATHER_LINKS for x in range(max(k, j - 3), j - 1)):
+    if not any(s.norms[x] in FATHER_LINKS for x in range(max(k, j - 3), j - 1)):
         return False
     if s.norms[j - 1] in NAME_PARTICLES or s.definite(j - 1) and s.norms[j - 1] != "الله":
         return False
@@ -703,7 +703,7 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
                     break
         if s.is_stop(j) or w in lex.modifiers:
             break
-        if title_at(s, j) is not None and not (pending and s.norms[j - 1] in _FATHER_LINKS):
+        if title_at(s, j) is not None and not (pending and s.norms[j - 1] in FATHER_LINKS):
             break  # (after بن a title word is the father's name: ناصر بن سلطان الشريف)
         if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
             break
@@ -715,7 +715,7 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
                 s.org(j) is None
                 and j in s.learned_names
                 and j - 1 in s.learned_names
-                and (units == 1 or s.norms[j - 2] in _FATHER_LINKS)
+                and (units == 1 or s.norms[j - 2] in FATHER_LINKS)
             )
             if not pending and not over_place:
                 break

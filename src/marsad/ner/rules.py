@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from marsad.model import Mention, Sentence, Token
 from marsad.ner.attributes import (
-    _FATHER_LINKS,
     DIRECTIONS,
+    FATHER_LINKS,
     PREPOSITIONS,
     Chain,
     _name_end,
@@ -275,7 +275,7 @@ class RuleTagger:
         lex = self.lex
         if j != i + 1 or j >= s.n or s.norms[i] not in lex.first_names | lex.name_parts:
             return False
-        if i and s.joined[i] and s.norms[i - 1] in _FATHER_LINKS:
+        if i and s.joined[i] and s.norms[i - 1] in FATHER_LINKS:
             return True  # ناصر بن سلطان الشريف
         if i not in s.learned_names or j not in s.learned_names:
             return False
