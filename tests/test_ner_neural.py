@@ -129,6 +129,26 @@ def assert_matches_torch(ours: list, em: np.ndarray, sents: list, arrays: dict) 
         assert np.allclose(ours[k], want, atol=1e-4)
 
 
+def randomised_for_parity(torch, net, vectors: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+    """``net`` with every weight drawn at random (the CRF scores start at zero: make them
+    count), the padding character kept at zero as training keeps it, ``vectors`` as its word
+    vectors when given, in evaluation mode."""
+    for q in net.parameters():
+        torch.nn.init.normal_(q, 0, 0.5)
+    with torch.no_grad():
+        net.char_emb.weight[0] = 0
+        if vectors is not None:
+            net.word_vectors.weight.copy_(torch.from_numpy(vectors))
+    return net.eval()
+
+
+def random_vectors(seed: int) -> np.ndarray:
+    """Word vectors for ``WORDS``, row 0 (the unknown word) zero."""
+    vectors = np.random.default_rng(seed).normal(size=(len(WORDS) + 1, 12)).astype(np.float32)
+    vectors[0] = 0
+    return vectors
+
+
 @pytest.mark.parametrize("widths", ["3", "2,3,5"])
 def test_numpy_forward_pass_matches_pytorch(widths):
     torch = pytest.importorskip("torch")
@@ -137,12 +157,7 @@ def test_numpy_forward_pass_matches_pytorch(widths):
     torch.manual_seed(0)
     chars = sorted({c for w in WORDS for c in w})
     p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5, "char_widths": widths}
-    net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p)
-    for q in net.parameters():  # the CRF scores start at zero: make them count
-        torch.nn.init.normal_(q, 0, 0.5)
-    with torch.no_grad():
-        net.char_emb.weight[0] = 0  # the padding character, as training keeps it
-    net.eval()
+    net = randomised_for_parity(torch, build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p))
     enc = Encoder(WORDS, chars, GAZ, PARTS)
     sents = [(WORDS, ["O"] * len(WORDS)), (WORDS[3:7], ["O"] * 4)]
     batch = make_batch(torch, encode_sentences(enc, sents))
@@ -167,20 +182,14 @@ def test_numpy_forward_pass_with_a_context_model_matches_pytorch():
 
     torch.manual_seed(1)
     chars = sorted({c for w in WORDS for c in w})
-    vectors = np.random.default_rng(2).normal(size=(len(WORDS) + 1, 12)).astype(np.float32)
-    vectors[0] = 0
+    vectors = random_vectors(2)
     lm_net = build_lm(torch, vectors, 5)
     for q in lm_net.lstm.parameters():
         torch.nn.init.normal_(q, 0, 0.5)
     lm = export_lm(lm_net)
     p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5, "lm_proj": 4}
     net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p, lm_dim=10)
-    for q in net.parameters():
-        torch.nn.init.normal_(q, 0, 0.5)
-    with torch.no_grad():
-        net.char_emb.weight[0] = 0
-        net.word_vectors.weight.copy_(torch.from_numpy(vectors))
-    net.eval()
+    randomised_for_parity(torch, net, vectors)
     enc = Encoder(WORDS, chars, GAZ, PARTS)
     sents = [(WORDS, ["O"] * len(WORDS)), (WORDS[2:5], ["O"] * 3), (WORDS[4:9], ["O"] * 5)]
     data = encode_sentences(enc, sents)
@@ -208,17 +217,11 @@ def test_numpy_forward_pass_with_a_tuned_context_model_matches_pytorch():
 
     torch.manual_seed(3)
     chars = sorted({c for w in WORDS for c in w})
-    vectors = np.random.default_rng(4).normal(size=(len(WORDS) + 1, 12)).astype(np.float32)
-    vectors[0] = 0
+    vectors = random_vectors(4)
     lm = export_lm(build_lm(torch, vectors, 5))
     p = {"char_dim": 6, "char_filters": 10, "hidden": 8, "dropout": 0.5, "lm_proj": 4}
     net = build_model(torch, len(WORDS) + 1, 12, len(chars) + 4, p, lm_dim=10, lm=lm)
-    for q in net.parameters():  # the tuned language model is no longer the one given
-        torch.nn.init.normal_(q, 0, 0.5)
-    with torch.no_grad():
-        net.char_emb.weight[0] = 0
-        net.word_vectors.weight.copy_(torch.from_numpy(vectors))
-    net.eval()
+    randomised_for_parity(torch, net, vectors)  # the tuned language model is not the one given
     enc = Encoder(WORDS, chars, GAZ, PARTS)
     sents = [(WORDS, ["O"] * len(WORDS)), (WORDS[1:6], ["O"] * 5)]
     with torch.no_grad():

@@ -81,6 +81,8 @@ def encode_corpus(
 
 
 def build_lm(torch, vectors: np.ndarray, hidden: int):  # type: ignore[no-untyped-def]
+    from marsad.ner.neural_train import run_bilstm
+
     nn = torch.nn
 
     class ContextLM(nn.Module):  # type: ignore[misc, name-defined]
@@ -97,12 +99,7 @@ def build_lm(torch, vectors: np.ndarray, hidden: int):  # type: ignore[no-untype
         def states(self, ids, shapes, lengths):  # type: ignore[no-untyped-def]
             """(batch, steps, 2 * hidden): the left-to-right state, then the right-to-left."""
             x = torch.cat([self.vectors(ids), self.shape(shapes)], dim=2)
-            packed = nn.utils.rnn.pack_padded_sequence(
-                x, lengths, batch_first=True, enforce_sorted=False
-            )
-            h, _ = self.lstm(packed)
-            h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=ids.shape[1])
-            return h
+            return run_bilstm(torch, self.lstm, x, lengths)
 
         def loss(self, ids, shapes, lengths):  # type: ignore[no-untyped-def]
             h = self.states(ids, shapes, lengths)

@@ -122,22 +122,9 @@ class NeuralModel:
 
     def __init__(self, arrays: dict[str, np.ndarray], encoder: Encoder, labels: list[str]):
         self.a = {k: v.astype(np.float32) for k, v in arrays.items() if v.dtype.kind == "f"}
-        hs = self.a["lstm_f_whh"].shape[1]
-        # PyTorch's gate order (input, forget, cell, output) -> (input, forget, output, cell),
-        # so that one sigmoid covers the first three
-        perm = np.r_[0 : 2 * hs, 3 * hs : 4 * hs, 2 * hs : 3 * hs]
-        for name in (
-            "lstm_f_wih",
-            "lstm_f_whh",
-            "lstm_f_b",
-            "lstm_b_wih",
-            "lstm_b_whh",
-            "lstm_b_b",
-        ):
-            self.a[name] = self.a[name][perm]
         self.encoder = encoder
         self.labels = labels
-        self.hidden = hs
+        self.hidden = self._sigmoid_gates_first("lstm")
         # the gazetteer embedding is added per token, after the per-word part
         gaz = self.a["gaz_emb"]
         self.gaz_f = gaz @ self._input_slice("lstm_f_wih", "gaz").T
@@ -147,19 +134,15 @@ class NeuralModel:
             [self._input_slice("lstm_f_wih", "static"), self._input_slice("lstm_b_wih", "static")]
         ).T
         self.static_b = np.concatenate([self.a["lstm_f_b"], self.a["lstm_b_b"]])
-        self.whh = np.stack([self.a["lstm_f_whh"].T, self.a["lstm_b_whh"].T])
+        self.whh = self._recurrent("lstm")
         # the context language model (``context_lm.py``), when the network reads one: its
         # input from a word is memoised with the word's own; its states reach the tagger's
         # LSTM through a small projection
-        self.lm_hidden = self.a["lm_f_whh"].shape[1] if "lm_f_whh" in self.a else 0
+        self.lm_hidden = self._sigmoid_gates_first("lm") if "lm_f_whh" in self.a else 0
         if self.lm_hidden:
-            lh = self.lm_hidden
-            lm_perm = np.r_[0 : 2 * lh, 3 * lh : 4 * lh, 2 * lh : 3 * lh]
-            for name in ("lm_f_wih", "lm_f_whh", "lm_f_b", "lm_b_wih", "lm_b_whh", "lm_b_b"):
-                self.a[name] = self.a[name][lm_perm]
             self.lm_static_w = np.concatenate([self.a["lm_f_wih"], self.a["lm_b_wih"]]).T
             self.lm_static_b = np.concatenate([self.a["lm_f_b"], self.a["lm_b_b"]])
-            self.lm_whh = np.stack([self.a["lm_f_whh"].T, self.a["lm_b_whh"].T])
+            self.lm_whh = self._recurrent("lm")
             self.lm_in_w = np.concatenate(
                 [self._input_slice("lstm_f_wih", "lm"), self._input_slice("lstm_b_wih", "lm")]
             ).T
@@ -168,6 +151,22 @@ class NeuralModel:
             self.char_convs.append(f"char_conv{len(self.char_convs)}")
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+
+    def _sigmoid_gates_first(self, lstm: str) -> int:
+        """Reorder the gates of bidirectional LSTM ``lstm``'s weights from PyTorch's (input,
+        forget, cell, output) to (input, forget, output, cell), so that one sigmoid covers
+        the first three; returns its hidden size."""
+        hs = self.a[f"{lstm}_f_whh"].shape[1]
+        perm = np.r_[0 : 2 * hs, 3 * hs : 4 * hs, 2 * hs : 3 * hs]
+        for d in ("f", "b"):
+            for part in ("wih", "whh", "b"):
+                name = f"{lstm}_{d}_{part}"
+                self.a[name] = self.a[name][perm]
+        return hs
+
+    def _recurrent(self, lstm: str) -> np.ndarray:
+        """Both directions' recurrent weights, (2, h, 4h)."""
+        return np.stack([self.a[f"{lstm}_f_whh"].T, self.a[f"{lstm}_b_whh"].T])
 
     def _input_slice(self, name: str, part: str) -> np.ndarray:
         """The columns of an LSTM input weight that read the per-word inputs ("static"), the

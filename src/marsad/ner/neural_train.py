@@ -73,6 +73,16 @@ def import_torch():  # type: ignore[no-untyped-def]
     return torch
 
 
+def run_bilstm(torch, lstm, x, lengths):  # type: ignore[no-untyped-def]
+    """A batch-first bidirectional ``nn.LSTM`` over padded sequences of ``lengths``: each
+    direction reads only its sentence, and the padding's states are zero."""
+    nn = torch.nn
+    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    h, _ = lstm(packed)
+    h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+    return h
+
+
 def build_model(  # type: ignore[no-untyped-def]
     torch, n_vectors: int, dim: int, n_chars: int, p: dict, lm_dim: int = 0, lm=None
 ):
@@ -88,11 +98,11 @@ def build_model(  # type: ignore[no-untyped-def]
             self.char_emb = nn.Embedding(n_chars, int(p["char_dim"]), padding_idx=0)
             # one convolution per window width: char_conv (the first), char_conv1, ...
             self.widths = char_widths(p)
-            for k, width in enumerate(self.widths):
+            for name, width in zip(self.char_conv_names(), self.widths, strict=True):
                 conv = nn.Conv1d(
                     int(p["char_dim"]), int(p["char_filters"]), width, padding=width // 2
                 )
-                setattr(self, "char_conv" + (str(k) if k else ""), conv)
+                setattr(self, name, conv)
             self.shape_emb = nn.Embedding(len(SHAPES), 8)
             self.cue_emb = nn.Embedding(len(CUE_CLASSES), 8)
             self.part_emb = nn.Embedding(2, 4)
@@ -126,8 +136,9 @@ def build_model(  # type: ignore[no-untyped-def]
                 ],
                 dim=1,
             ).view(b, t, -1)
+            vectors = self.word_vectors(batch["vector"])
             parts = [
-                self.word_vectors(batch["vector"]),
+                vectors,
                 char_vec,
                 self.shape_emb(batch["shape"]),
                 self.cue_emb(batch["cue"]),
@@ -135,25 +146,13 @@ def build_model(  # type: ignore[no-untyped-def]
                 self.gaz_emb(batch["gaz"]),
             ]
             if lm is not None:
-                lm_x = torch.cat(
-                    [self.word_vectors(batch["vector"]), self.lm_shape(batch["shape"])], dim=2
-                )
-                packed = nn.utils.rnn.pack_padded_sequence(
-                    lm_x, batch["lengths"], batch_first=True, enforce_sorted=False
-                )
-                states, _ = self.lm(packed)
-                states, _ = nn.utils.rnn.pad_packed_sequence(
-                    states, batch_first=True, total_length=t
-                )
+                lm_x = torch.cat([vectors, self.lm_shape(batch["shape"])], dim=2)
+                states = run_bilstm(torch, self.lm, lm_x, batch["lengths"])
                 parts.append(self.lm_proj(self.drop(states)))
             elif lm_dim:
                 parts.append(self.lm_proj(self.drop(batch["lm"])))
             x = torch.cat(parts, dim=2)
-            packed = nn.utils.rnn.pack_padded_sequence(
-                self.drop(x), batch["lengths"], batch_first=True, enforce_sorted=False
-            )
-            h, _ = self.lstm(packed)
-            h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
+            h = run_bilstm(torch, self.lstm, self.drop(x), batch["lengths"])
             return self.out(self.drop(h))
 
         def char_conv_names(self) -> list[str]:

@@ -69,6 +69,8 @@ _NEVER_AT_EDGES = frozenset(
     "هذه ذلك تلك التي الذي الذين كما ايضا".split()
 )
 
+_BEFORE_A_PLACE = PREPOSITIONS | DIRECTIONS  # (في، لدى، جنوب…: a title does not end on one)
+
 _LEXICON_BITS = TITLES | PLACES | NATIONALITIES | ORGS | ORG_CUES | PLACE_CUES
 
 
@@ -273,7 +275,8 @@ class RuleTagger:
         the learned tagger's person, a family name after it (سلطان الدعيع، الدكتور مساعد
         العيبان), or a father's name after بن?"""
         lex = self.lex
-        if j != i + 1 or j >= s.n or s.norms[i] not in lex.first_names | lex.name_parts:
+        word = s.norms[i]
+        if j != i + 1 or j >= s.n or (word not in lex.first_names and word not in lex.name_parts):
             return False
         if i and s.joined[i] and s.norms[i - 1] in FATHER_LINKS:
             return True  # ناصر بن سلطان الشريف
@@ -292,13 +295,13 @@ class RuleTagger:
         word = s.norms[i]
         if place.value.weak and s.is_verb(i):
             return True
-        if place.value.weak and i in s.learned_outside:
+        # (a conjunction before a place is the common case: المكسيك وبنما)
+        preposition_led = place.clitic > 0 and word[:1] != "و"
+        if place.value.weak and i in s.learned_outside and (s.definite(i) or preposition_led):
             # a definite or preposition-led word the CRF is sure is no name: الحد الأقصى،
             # محملة بالفحم (a bare foreign name keeps its reading: تستضيف ليون المباراة)
-            if s.definite(i) or (place.clitic > 0 and word[:1] != "و"):
-                return True
-        # (a conjunction before a place is the common case: المكسيك وبنما)
-        return place.clitic > 0 and word[:1] != "و" and word in self.lex.never_names
+            return True
+        return preposition_led and word in self.lex.never_names
 
     def _clitic_name_end(self, s: Stream, i: int) -> int | None:
         # the given name carries a clitic (ومحمد): judge the name from the next word on
@@ -341,7 +344,7 @@ class RuleTagger:
             value = set(unit.comp.value)
             while plain_j < unit.j and plain_j in value and plain_j not in subs:
                 plain_j += 1
-            while plain_j > unit.cue_j and s.norms[plain_j - 1] in PREPOSITIONS | DIRECTIONS:
+            while plain_j > unit.cue_j and s.norms[plain_j - 1] in _BEFORE_A_PLACE:
                 plain_j -= 1  # المتحدث الأمني في [الرياض]: the title ends before the place
             key = " ".join([unit.cue_key, *s.norms[unit.cue_j : plain_j]])
             out.append(_Found("TITLE", unit.i, plain_j, unit.clitic, key))
