@@ -213,3 +213,62 @@ def test_compound_family_name_alone_links_to_its_bearer() -> None:
     bearer = entity_of(entities, "PER", "أحمد أبو زيد")
     assert {m.text for m in bearer.mentions} == {"أحمد أبو زيد", "أبوزيد"}
     assert len(entities) == 2
+
+
+KERRY_DOCS = {
+    "a": "وصل وزير الخارجية الأمريكي جون كيري إلى فيينا أمس لاستئناف المفاوضات النووية مع "
+    "إيران. وقال كيري للصحفيين إن الاتفاق ما زال ممكنا.",
+    "b": "وشاركت تيريزا هاينز كيري، زوجة وزير الخارجية الأمريكي، في حفل خيري في بوسطن. "
+    "وقالت كيري إن التبرعات ستذهب إلى مستشفى الأطفال.",
+    "c": "وقال كيري في مؤتمر صحفي إن واشنطن لن تقبل باتفاق سيئ.",
+}
+
+
+def test_family_name_alone_is_the_bearer_named_in_its_own_report() -> None:
+    from marsad.ner.combined import CombinedTagger
+
+    tagger = CombinedTagger()
+    mentions = []
+    for doc_id, text in KERRY_DOCS.items():
+        mentions += tagger.tag(doc_id, text, split_sentences(text), tokenize(text))
+    entities = link(mentions)
+    john = entity_of(entities, "PER", "جون كيري")
+    teresa = entity_of(entities, "PER", "تيريزا هاينز كيري")
+    assert {(m.doc, m.text) for m in john.mentions} == {("a", "جون كيري"), ("a", "كيري")}
+    assert {(m.doc, m.text) for m in teresa.mentions} == {
+        ("b", "تيريزا هاينز كيري"),
+        ("b", "كيري"),
+    }
+    # a report naming neither: two people of the set bear the name, so it is linked to neither
+    alone = [e for e in entities if any(m.doc == "c" and m.text == "كيري" for m in e.mentions)]
+    assert len(alone) == 1 and alone[0].id not in (john.id, teresa.id)
+    assert all(m.confidence <= 0.5 for m in alone[0].mentions)
+
+
+def test_two_bearers_in_one_report_leave_its_family_name_alone_unlinked() -> None:
+    entities = link(
+        [
+            per("a", "أيمن الصفدي"),
+            per("a", "عاطف الصفدي"),
+            per("a", "الصفدي"),
+            per("b", "أيمن الصفدي"),
+            per("b", "الصفدي"),
+        ]
+    )
+    ayman = entity_of(entities, "PER", "أيمن الصفدي")
+    assert {m.doc for m in ayman.mentions if m.text == "الصفدي"} == {"b"}
+    in_a = [e for e in entities if any(m.doc == "a" and m.text == "الصفدي" for m in e.mentions)]
+    assert len(in_a) == 1 and in_a[0].id != ayman.id
+    assert in_a[0].mentions[0].confidence <= 0.5
+
+
+@pytest.mark.parametrize(
+    ("full", "alone"),
+    [("بندر بن سلطان", "سلطان"), ("فيصل بن عبدالعزيز آل سعود", "سعود"), ("هند بنت عتبة", "عتبة")],
+)
+def test_a_fathers_or_a_houses_name_alone_is_not_the_full_names_bearer(
+    full: str, alone: str
+) -> None:
+    for docs in (("a", "a"), ("a", "b")):
+        entities = link([per(docs[0], full), per(docs[1], alone)])
+        assert len(entities) == 2, [e.name for e in entities]

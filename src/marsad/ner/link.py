@@ -12,9 +12,13 @@ Mentions are grouped (union-find) when:
 - an organisation is a cue noun and a bare name (حركة حماس ~ حماس);
 - persons: full names that differ only in the transliteration of long foreign words
   (ريجيرو ~ ريغيرو، ديكسترا ~ دايكسترا), a shorter form that is a prefix of one longer name,
-  and a family name alone when exactly one person in the set bears it ("الخصاونة" ->
-  "بشر الخصاونة"). A family name borne by two people stays its own entity, with low
-  confidence: two people with one family name are never merged.
+  and a family name alone ("الخصاونة" -> "بشر الخصاونة"). A family name alone is read first
+  in its own report, as a reader would: it is the one person of the report who bears it.
+  Only a report that names no bearer falls back on the whole set, where it is linked when
+  exactly one person bears it. A family name borne by two people (in the report, or in the
+  set when the report names none) stays its own entity, with low confidence: two people
+  with one family name are never merged. So "كيري" is John Kerry in a report about him even
+  when another report of the set names Teresa Heinz Kerry.
 
 An organisation and its missions stay apart: nothing links a name to a longer name that
 contains it (الأمم المتحدة vs قوة الأمم المتحدة المؤقتة في لبنان).
@@ -40,8 +44,13 @@ CONF_ALIAS = 0.95
 CONF_ACRONYM = 0.95
 CONF_TRANSLIT = 0.85
 CONF_PREFIX = 0.85
+CONF_FAMILY_IN_DOC = 0.85
 CONF_FAMILY = 0.8
 CONF_AMBIGUOUS = 0.5
+
+# the node of a one-word person name in one document: (_SHORT, name + _IN + document id)
+_SHORT = "PER-in-doc"
+_IN = "\x1f"
 
 _TRANSLIT = str.maketrans({"ج": "غ", "ڤ": "ف", "پ": "ب", "گ": "غ", "چ": "ش", "ة": "ه"})
 
@@ -123,6 +132,8 @@ def link(mentions: Iterable[Mention], lexicons: Lexicons | None = None) -> list[
         key = joined_compounds(m.norm) if fam == "PER" else m.norm
         canon, known = _canonical(lex, fam, key)
         node = (fam, canon)
+        if fam == "PER" and " " not in canon:
+            node = (_SHORT, f"{canon}{_IN}{m.doc}")  # a family name alone, read in its report
         sets.add(node)
         node_of[idx] = node
         if known:
@@ -184,8 +195,7 @@ def _link_persons(
     """Transliteration variants, prefixes and family names of persons. Returns the
     confidence of the mentions linked (or left alone) by these softer rules."""
     out: dict[int, float] = {}
-    names = sorted({node[1] for node in node_of.values() if node[0] == "PER"})
-    full = [n for n in names if " " in n]
+    full = sorted({node[1] for node in node_of.values() if node[0] == "PER" and " " in node[1]})
 
     # transliteration variants of full names
     by_skeleton: dict[tuple[str, ...], list[str]] = defaultdict(list)
@@ -193,21 +203,16 @@ def _link_persons(
         if any(w.startswith("ال") for w in n.split(" ")[1:]):
             continue  # Arabic family names: الحسني and الحسين are two names
         by_skeleton[tuple(skeleton(w) for w in n.split(" "))].append(n)
-    soft: dict[str, float] = {}
+    soft: dict[tuple[str, str], float] = {}
     for group in by_skeleton.values():
         for other in group[1:]:
             if _translit_ok(group[0], other):
                 sets.union(("PER", group[0]), ("PER", other))
-                soft[other] = CONF_TRANSLIT
+                soft[("PER", other)] = CONF_TRANSLIT
 
     by_first: dict[str, list[list[str]]] = defaultdict(list)
-    by_last: dict[str, set[str]] = defaultdict(set)
     for n in full:
-        words = n.split(" ")
-        by_first[words[0]].append(words)
-        by_last[words[-1]].add(n)
-        if len(words[-1]) >= 5 and not words[-1].startswith("ال"):
-            by_last["~" + skeleton(words[-1])].add(n)
+        by_first[n.split(" ")[0]].append(n.split(" "))
 
     # a shorter full name that is a prefix of exactly one longer person
     for n in full:
@@ -219,7 +224,7 @@ def _link_persons(
         }
         if len(longer) == 1 and sets.find(("PER", n)) not in longer:
             sets.union(("PER", n), next(iter(longer)))
-            soft[n] = CONF_PREFIX
+            soft[("PER", n)] = CONF_PREFIX
 
     # a name without (part of) its chain of fathers: محمد القرني ~ محمد بن عثمان القرني,
     # but محمد الغامدي stays apart when both محمد بن صالح and محمد بن علي الغامدي are named
@@ -237,26 +242,77 @@ def _link_persons(
             }
             if len(longer) == 1 and sets.find(("PER", n)) not in longer:
                 sets.union(("PER", n), next(iter(longer)))
-                soft[n] = CONF_PREFIX
+                soft[("PER", n)] = CONF_PREFIX
 
-    # a family name alone
-    for n in names:
-        if " " in n:
-            continue
-        bearers = by_last.get(n, set())
-        if len(n) >= 5 and not n.startswith("ال"):
-            bearers = bearers | by_last.get("~" + skeleton(n), set())
-        owners = {sets.find(("PER", b)) for b in bearers}
-        if len(owners) == 1:
-            sets.union(("PER", n), next(iter(owners)))
-            soft[n] = CONF_FAMILY
-        elif len(owners) > 1:
-            soft[n] = CONF_AMBIGUOUS
+    _link_family_names(sets, node_of, items, full, soft)
     for idx in range(len(items)):
         node = node_of[idx]
-        if node[0] == "PER" and node[1] in soft:
-            out[idx] = soft[node[1]]
+        if node[0] == _SHORT:
+            node = node if node in soft else ("PER", node[1].split(_IN, 1)[0])
+        if node in soft:
+            out[idx] = soft[node]
     return out
+
+
+def _bearer_keys(family: str) -> list[str]:
+    """The keys a family name is looked up by: itself, and for a long foreign name its
+    transliteration skeleton."""
+    if len(family) >= 5 and not family.startswith("ال"):
+        return [family, "~" + skeleton(family)]
+    return [family]
+
+
+def _link_family_names(
+    sets: _Sets,
+    node_of: dict[int, tuple[str, str]],
+    items: list[Mention],
+    full: list[str],
+    soft: dict[tuple[str, str], float],
+) -> None:
+    """Links each family name alone to the one person bearing it in its own report, or,
+    where its report names no bearer, in the whole set (see the module's docstring). The
+    last word of a full name is its family name, unless it is a father's (بندر بن سلطان:
+    "سلطان" alone is another man) or a house's name (آل سعود, which is the family name)."""
+    family_of = {
+        n: words[-1]
+        for n in full
+        if (words := n.split(" "))[-2] not in _FATHER_WORDS and words[-2] != "ال"
+    }
+    in_doc: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    in_set: dict[str, set[str]] = defaultdict(set)
+    for idx, m in enumerate(items):
+        node = node_of[idx]
+        if node[0] == "PER" and node[1] in family_of:
+            for key in _bearer_keys(family_of[node[1]]):
+                in_doc[m.doc][key].add(node[1])
+    for n, family in family_of.items():
+        for key in _bearer_keys(family):
+            in_set[key].add(n)
+
+    def owners(index: dict[str, set[str]], name: str) -> set[tuple[str, str]]:
+        bearers = set().union(*(index.get(k, set()) for k in _bearer_keys(name)))
+        return {sets.find(("PER", b)) for b in bearers}
+
+    unresolved: set[str] = set()
+    for node in sorted({n for n in node_of.values() if n[0] == _SHORT}):
+        name, doc = node[1].split(_IN, 1)
+        mine = owners(in_doc.get(doc, {}), name)
+        if len(mine) == 1:
+            sets.union(node, mine.pop())
+            soft[node] = CONF_FAMILY_IN_DOC
+            continue
+        sets.union(node, ("PER", name))
+        if mine:
+            soft[node] = CONF_AMBIGUOUS  # two bearers in its own report
+        else:
+            unresolved.add(name)
+    for name in sorted(unresolved):
+        theirs = owners(in_set, name)
+        if len(theirs) == 1:
+            sets.union(("PER", name), theirs.pop())
+            soft[("PER", name)] = CONF_FAMILY
+        elif theirs:
+            soft[("PER", name)] = CONF_AMBIGUOUS
 
 
 _FATHER_WORDS = frozenset({"بن", "ابن", "بنت"})
