@@ -272,11 +272,10 @@ def _link_family_names(
     """Links each family name alone to the one person bearing it in its own report, or,
     where its report names no bearer, in the whole set (see the module's docstring). The
     last word of a full name is its family name, unless it is a father's (بندر بن سلطان:
-    "سلطان" alone is another man) or a house's name (آل سعود, which is the family name)."""
+    "سلطان" alone is another man), a child's (أم خالد) or a house's name (آل سعود, which is
+    the family name)."""
     family_of = {
-        n: words[-1]
-        for n in full
-        if (words := n.split(" "))[-2] not in _FATHER_WORDS and words[-2] != "ال"
+        n: words[-1] for n in full if (words := n.split(" "))[-2] not in _NOT_BEFORE_A_FAMILY
     }
     in_doc: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     in_set: dict[str, set[str]] = defaultdict(set)
@@ -316,6 +315,9 @@ def _link_family_names(
 
 
 _FATHER_WORDS = frozenset({"بن", "ابن", "بنت"})
+# (normalised) words after which the last word of a name is not its bearer's family name:
+# بن/بنت + the father, أم + the eldest child (ابو X is one word once joined), آل + the house
+_NOT_BEFORE_A_FAMILY = _FATHER_WORDS | {"ام", "ال"}
 
 
 def _without_fathers(name: str) -> tuple[str, list[str]]:
