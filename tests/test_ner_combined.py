@@ -603,3 +603,12 @@ def test_a_learned_name_neither_starts_nor_ends_on_a_particle(tagger) -> None:
         assert rules.learned_edges_ok(norm(good))
     text = "وحضر اللقاء سفير جمهورية مصر العربية لدى المملكة عفيفي عبدالوهاب."
     assert not [m for m in tag(tagger, "d", text) if m.text.startswith("لدى")]
+
+
+def test_a_name_quoted_after_its_cue_keeps_its_closing_mark(tagger) -> None:
+    text = (
+        "عندما اختار الطلاب التحالف مع منظمة (كايج) البريطانية التي دعت إلى ذلك. "
+        "ورد رئيس البحوث في منظمة «كايج» في لندن على تصريح كاميرون."
+    )
+    orgs = [m.text for m in tag(tagger, "d", text) if m.type == "ORG"]
+    assert orgs == ["منظمة (كايج)", "منظمة «كايج»"]

@@ -43,6 +43,7 @@ from marsad.ner.attributes import (
     title_at,
 )
 from marsad.ner.lexicons import (
+    BRACKETS,
     NATIONALITIES,
     ORG_CUES,
     ORGS,
@@ -72,6 +73,18 @@ _NEVER_AT_EDGES = frozenset(
 _BEFORE_A_PLACE = PREPOSITIONS | DIRECTIONS  # (في، لدى، جنوب…: a title does not end on one)
 
 _LEXICON_BITS = TITLES | PLACES | NATIONALITIES | ORGS | ORG_CUES | PLACE_CUES
+
+
+def _closing_mark_kept(text: str, start: int, end: int) -> int:
+    """The end of a span that opens a bracket or quote inside it (a name quoted after its cue:
+    منظمة «كايج», منظمة (كايج)), moved past the closing mark that follows it."""
+    span = text[start:end]
+    for opening, closing in BRACKETS.items():
+        open_count = span.count(opening)
+        unclosed = open_count % 2 if opening == closing else open_count - span.count(closing)
+        if unclosed > 0 and text[end : end + 1] == closing:
+            return end + 1
+    return end
 
 
 def _adjective_like_common(word: str, lex: Lexicons) -> bool:
@@ -760,7 +773,7 @@ class RuleTagger:
     @staticmethod
     def _mention(s: Stream, doc_id: str, f: _Found) -> Mention:
         start = s.start_offset(f.i, f.clitic)
-        end = s.toks[f.j - 1].end
+        end = _closing_mark_kept(s.text, start, s.toks[f.j - 1].end)
         return Mention(
             doc=doc_id,
             start=start,
