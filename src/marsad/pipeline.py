@@ -67,7 +67,8 @@ def link_entities(analyses: list[DocAnalysis]) -> list[Entity]:
     """Link mentions across documents; fills Mention.entity and Claim.entities."""
     from marsad.ner.link import link
 
-    entities = link([m for a in analyses for m in a.mentions])
+    texts = {a.doc.id: a.doc.text for a in analyses}
+    entities = link([m for a in analyses for m in a.mentions], texts=texts)
     for a in analyses:
         for claim in a.claims:
             claim.entities = list(dict.fromkeys(m.entity for m in claim.mentions if m.entity))

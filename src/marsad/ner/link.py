@@ -33,10 +33,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from marsad.model import Attribute, Entity, Mention
 from marsad.ner.lexicons import Lexicons, load
+from marsad.ner.title_refs import resolve_titles
 from marsad.text.normalise import norm
 
 LINKED_TYPES = {"PER", "ORG", "GPE", "LOC", "NORP", "MISC"}
@@ -118,9 +119,16 @@ def _canonical(lex: Lexicons, fam: str, key: str) -> tuple[str, bool]:
     return key, False
 
 
-def link(mentions: Iterable[Mention], lexicons: Lexicons | None = None) -> list[Entity]:
-    """Group mentions from any number of documents into entities."""
+def link(
+    mentions: Iterable[Mention],
+    lexicons: Lexicons | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> list[Entity]:
+    """Group mentions from any number of documents into entities; a title standing alone
+    joins the person who holds it (``title_refs``, which reads ``texts``, document id ->
+    text, where given)."""
     lex = lexicons or load()
+    mentions = list(mentions)
     items = [m for m in mentions if m.type in LINKED_TYPES and m.norm]
     sets = _Sets()
     conf: dict[int, float] = {}
@@ -167,6 +175,7 @@ def link(mentions: Iterable[Mention], lexicons: Lexicons | None = None) -> list[
             m.entity = entity.id
             m.confidence = min(m.confidence, conf.get(idx, 1.0))
         entities.append(entity)
+    resolve_titles(mentions, entities, texts)
     return entities
 
 
