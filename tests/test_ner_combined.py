@@ -612,3 +612,20 @@ def test_a_name_quoted_after_its_cue_keeps_its_closing_mark(tagger) -> None:
     )
     orgs = [m.text for m in tag(tagger, "d", text) if m.type == "ORG"]
     assert orgs == ["منظمة (كايج)", "منظمة «كايج»"]
+
+
+def test_a_definite_head_with_its_own_adjective_is_not_an_anaphor(tagger) -> None:
+    text = (
+        "وأعلن نادي التعاون انتقال المهاجم محمد مجرشي من النادي الأهلي بنظام الإعارة. وأكد "
+        "النادي أن اللاعب سيلتحق بالفريق غدا. وأكد رئيس ديوان المظالم أن الديوان سيفتح فروعا "
+        "جديدة، فيما عين الملك مستشارا بالديوان الملكي. وأعلنت وزارة التجارة عن خدمة جديدة "
+        "عبر موقع الوزارة الإلكتروني. وأصدر ديوان المراقبة العامة تقريره السنوي. ورفع منسوبو "
+        "الديوان التهاني بالعيد."
+    )
+    anaphors = [(m.text, m.norm) for m in tag(tagger, "d", text) if m.confidence == 0.7]
+    assert anaphors == [
+        ("النادي", "نادي التعاون"),  # وأكد النادي, not النادي الأهلي
+        ("الديوان", "ديوان المظالم"),  # not الديوان الملكي
+        ("الوزارة", "وزاره التجاره"),  # a masculine adjective after it qualifies موقع
+        ("الديوان", "ديوان المراقبه العامه"),  # التهاني is a plural noun
+    ]

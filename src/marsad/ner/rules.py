@@ -763,10 +763,28 @@ class RuleTagger:
                 elif cue is None or not cue.strong:
                     break
                 before = [key for pos, key in heads[form[2:]] if pos < i]
-                if before:
+                if before and not self._names_another(s, form, j, before[-1]):
                     found.append(_Found("ORG", i, j, clitic, before[-1], CONF_ANAPHOR))
                 break
         return found
+
+    def _names_another(self, s: Stream, head: str, j: int, antecedent: str) -> bool:
+        """Does a definite masculine adjective (-ي) at token ``j`` make the masculine head
+        before it the name of another body (المجلس التنفيذي، النادي الأهلي، الديوان الملكي
+        after مجلس إدارة النادي، نادي التعاون، ديوان المظالم)? A nationality describes (وقال
+        المجلس الأمريكي), and a word of the antecedent's name repeats it. A feminine head is
+        left alone: a masculine adjective after it qualifies another noun (موقع الوزارة
+        الإلكتروني), and as many nouns as adjectives end in -ية (واعتمدت الهيئة الميزانية)."""
+        if head.endswith("ه") or j >= s.n or not s.joined[j]:
+            return False
+        word = s.norms[j]
+        if not (word.startswith("ال") and word.endswith("ي") and len(word) >= 5):
+            return False
+        if len(word) == 7 and word[4] == "ا":
+            return False  # a broken plural (التهاني، المباني), not an adjective
+        if word in antecedent.split(" ") or word in self.lex.name_parts:
+            return False
+        return self.lex.nationalities.get([word]) is None
 
     # --- output -------------------------------------------------------------------------
 
