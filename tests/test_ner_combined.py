@@ -629,3 +629,28 @@ def test_a_definite_head_with_its_own_adjective_is_not_an_anaphor(tagger) -> Non
         ("الوزارة", "وزاره التجاره"),  # a masculine adjective after it qualifies موقع
         ("الديوان", "ديوان المراقبه العامه"),  # التهاني is a plural noun
     ]
+
+
+def test_a_house_name_after_al_is_part_of_the_name_even_when_it_is_a_title(tagger) -> None:
+    text = (
+        "وأكد وزير الشؤون الإسلامية الشيخ صالح بن عبدالعزيز آل الشيخ أن المساجد آمنة. "
+        "واعتبر أن الشاعر عبد اللطيف آل شيخ أخ وصديق."
+    )
+    ms = tag(tagger, "d", text)
+    person(ms, "صالح بن عبدالعزيز آل الشيخ")
+    person(ms, "عبد اللطيف آل شيخ")  # nothing but بن or آل goes on after the house name
+    assert [m.text for m in ms if m.type == "TITLE"] == ["وزير الشؤون الإسلامية", "الشيخ", "الشاعر"]
+
+
+def test_a_learned_name_ends_before_a_word_with_tanween(tagger) -> None:
+    from marsad.ner.combined import without_tanween_tail
+
+    text = (
+        "أصدر وزير الشؤون البلدية والقروية م. عبداللطيف بن عبدالملك آل الشيخ قرارًا باعتماد "
+        "لجنة الفصل. وقال رمضان قاديروف نائبًا عن الرئيس إن الوضع هادئ."
+    )
+    ms = tag(tagger, "d", text)
+    person(ms, "عبداللطيف بن عبدالملك آل الشيخ")
+    person(ms, "رمضان قاديروف")
+    verse = Mention("d", 0, 19, "رَؤُوفٌ رَّحِيمٌ", "PER", "رووف رحيم")
+    assert without_tanween_tail(verse) is None

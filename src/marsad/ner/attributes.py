@@ -65,6 +65,7 @@ _MAX_NAME_UNITS = 3  # name words (particles apart) of a plain name: given, fath
 _IMPERFECT = "يتنا"  # prefixes of the imperfect: he / she, you / we / I
 _MAX_LINEAGE_UNITS = 6
 FATHER_LINKS = frozenset({"بن", "ابن", "بنت"})
+_BEFORE_A_NAME = FATHER_LINKS | {"ال"}  # (آل, normalised)
 _LINEAGE = frozenset({"بن", "ابن", "بنت", "ال"})
 _LOOKBACK_CHARS = 320
 _LOOKBACK_TOKENS = 30
@@ -703,8 +704,9 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
                     break
         if s.is_stop(j) or w in lex.modifiers:
             break
-        if title_at(s, j) is not None and not (pending and s.norms[j - 1] in FATHER_LINKS):
-            break  # (after بن a title word is the father's name: ناصر بن سلطان الشريف)
+        if title_at(s, j) is not None and not (pending and s.norms[j - 1] in _BEFORE_A_NAME):
+            break  # (after بن a title word is the father's name: ناصر بن سلطان الشريف, and
+            # after آل the house's: عبدالعزيز آل الشيخ)
         if _definite_nat(s, j) is not None or s.org_cue(j) is not None:
             break
         if s.org(j) is not None or (s.place(j) is not None and s.place(j).clitic == 0):
@@ -757,7 +759,8 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
         if w in NAME_PARTICLES:
             pending = True
         else:
-            after_family = s.definite(j) and not pending and w not in _COMPOUND_SECONDS
+            house = pending and s.norms[j - 1] == "ال"  # آل سعود, آل الشيخ: a family name
+            after_family = house or (s.definite(j) and not pending and w not in _COMPOUND_SECONDS)
             pending = False
             units += 1
         j += 1

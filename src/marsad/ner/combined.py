@@ -27,6 +27,8 @@ the rules tag, such as الجيش اللبناني or مجلس الوزراء, s
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from marsad.model import Mention, Sentence, Token
@@ -42,6 +44,27 @@ MIN_CONFIDENCE = 0.5
 # name lists know it ("وزير الخارجية … محادثات"); see ``RuleTagger.tag``
 MIN_OUTSIDE = 0.98
 PASSES = 1
+_TANWEEN = re.compile("[\u064b-\u064d]")
+
+
+def without_tanween_tail(m: Mention) -> Mention | None:
+    """A learned person name less its last words while they carry tanween (no name does in
+    news text: "رمضان قاديروف نائبًا" is رمضان قاديروف), or None when no word is left
+    ("رَؤُوفٌ رَّحِيمٌ", a Quranic verse)."""
+    if m.type != "PER" or not _TANWEEN.search(m.text):
+        return m
+    words, keys = m.text.split(), m.norm.split(" ")
+    if len(words) != len(keys):
+        return m
+    while words and _TANWEEN.search(words[-1]):
+        words.pop()
+        keys.pop()
+    if not words:
+        return None
+    if len(words) == len(m.norm.split(" ")):
+        return m
+    end = m.start + m.text.index(words[-1], sum(len(w) for w in words[:-1])) + len(words[-1])
+    return replace(m, end=end, text=m.text[: end - m.start], norm=" ".join(keys))
 
 
 class CombinedTagger:
@@ -88,8 +111,9 @@ class CombinedTagger:
         )
         learned = [
             m
-            for m in crf_mentions
-            if m.type in self.types
+            for m in map(without_tanween_tail, crf_mentions)
+            if m is not None
+            and m.type in self.types
             and m.confidence >= self.min_confidence
             and self.rules.learned_edges_ok(m.norm)
             and (m.type != "PER" or self.rules.learned_person_ok(m.norm))
