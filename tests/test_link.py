@@ -379,3 +379,31 @@ def test_a_title_word_after_al_is_a_house_name_not_a_reference() -> None:
     house.entity = None
     link([saleh, house])
     assert house.entity == saleh.entity
+
+
+def org(doc: str, text: str) -> Mention:
+    from marsad.text.normalise import norm
+
+    return Mention(doc, 0, len(text), text, "ORG", norm(text))
+
+
+def test_a_cue_and_a_definite_bare_name_are_one_body_unless_cues_of_two_kinds_share_it() -> None:
+    entities = link(
+        [
+            org("a", "تنظيم القاعدة"),
+            org("b", "القاعدة"),
+            org("c", "منظمة القاعدة"),
+            org("a", "قناة الوطن"),
+            org("b", "صحيفة الوطن"),
+            org("c", "الوطن"),
+            org("d", "حزب الله"),
+            org("d", "الله"),
+        ]
+    )
+    qaeda = entity_of(entities, "ORG", "تنظيم القاعدة")
+    assert {m.text for m in qaeda.mentions} == {"تنظيم القاعدة", "القاعدة", "منظمة القاعدة"}
+    # a channel and a newspaper of one name are two bodies, and the bare name is neither
+    assert (
+        len({entity_of(entities, "ORG", t).id for t in ("قناة الوطن", "صحيفة الوطن", "الوطن")}) == 3
+    )
+    assert entity_of(entities, "ORG", "حزب الله").id != entity_of(entities, "ORG", "الله").id

@@ -179,23 +179,46 @@ def link(
     return entities
 
 
+# organisation cue nouns (normalised) that name the same kind of body
+_CUE_KIND = {
+    cue: kind
+    for kind, cues in {
+        "press": "صحيفه جريده مجله",
+        "broadcast": "قناه شبكه تلفزيون اذاعه",
+        "business": "شركه موسسه مجموعه",
+        "movement": "تنظيم منظمه جماعه حركه",
+        "sport": "نادي فريق",
+    }.items()
+    for cue in cues.split()
+}
+
+
 def _link_org_names(
     lex: Lexicons,
     sets: _Sets,
     node_of: dict[int, tuple[str, str]],
     items: list[Mention],
 ) -> None:
-    """حركة حماس ~ حماس، شركة أرامكو ~ أرامكو: a naming cue noun before a bare name."""
+    """حركة حماس ~ حماس، شركة أرامكو ~ أرامكو، تنظيم القاعدة ~ القاعدة: a naming cue noun
+    before a bare name (a definite one only if it is no common word: حزب الله is not الله).
+    A bare name that follows cue nouns of two kinds in the set (قناة الوطن، صحيفة الوطن،
+    نادي الوطن) names different bodies and is linked to none of them; cues of one kind
+    (تنظيم / منظمة القاعدة، صحيفة / مجلة لوموند) name one."""
     org_nodes = {node for node in node_of.values() if node[0] == "ORG"}
+    cued: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for idx, m in enumerate(items):
         if _family(m.type) != "ORG":
             continue
         words = m.norm.split(" ")
-        if len(words) != 2 or words[1].startswith("ال"):
+        if len(words) != 2 or (words[1].startswith("ال") and words[1] in lex.common_words):
             continue
         cue = lex.org_cues.get(words[:1])
         if cue is not None and cue.takes_name and ("ORG", words[1]) in org_nodes:
-            sets.union(node_of[idx], ("ORG", words[1]))
+            cued[words[1]][_CUE_KIND.get(words[0], words[0])].append(idx)
+    for name, by_kind in cued.items():
+        if len(by_kind) == 1:
+            for idx in next(iter(by_kind.values())):
+                sets.union(node_of[idx], ("ORG", name))
 
 
 def _link_persons(
