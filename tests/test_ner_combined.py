@@ -642,15 +642,19 @@ def test_a_house_name_after_al_is_part_of_the_name_even_when_it_is_a_title(tagge
     assert [m.text for m in ms if m.type == "TITLE"] == ["وزير الشؤون الإسلامية", "الشيخ", "الشاعر"]
 
 
-def test_a_learned_name_ends_before_a_word_with_tanween(tagger) -> None:
-    from marsad.ner.combined import without_tanween_tail
+def test_a_learned_name_ends_before_tanween_or_a_dangling_particle(tagger) -> None:
+    from marsad.ner.combined import without_broken_tail
 
     text = (
         "أصدر وزير الشؤون البلدية والقروية م. عبداللطيف بن عبدالملك آل الشيخ قرارًا باعتماد "
-        "لجنة الفصل. وقال رمضان قاديروف نائبًا عن الرئيس إن الوضع هادئ."
+        "لجنة الفصل. وقال رمضان قاديروف نائبًا عن الرئيس إن الوضع هادئ. وحسب ما أورده "
+        "المتحدث الرسمي للهلال الأحمر بالباحة عماد منسي الزهراني فإن غرفة العمليات تلقت بلاغا."
     )
     ms = tag(tagger, "d", text)
+    person(ms, "عماد منسي الزهراني")  # فإن is "then", not the van of فان غال
     person(ms, "عبداللطيف بن عبدالملك آل الشيخ")
     person(ms, "رمضان قاديروف")
     verse = Mention("d", 0, 19, "رَؤُوفٌ رَّحِيمٌ", "PER", "رووف رحيم")
-    assert without_tanween_tail(verse) is None
+    assert without_broken_tail(verse) is None
+    cut = without_broken_tail(Mention("d", 4, 14, "هيلاري بن", "PER", "هيلاري بن"))
+    assert cut is not None and (cut.text, cut.norm, cut.end) == ("هيلاري", "هيلاري", 10)

@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from marsad.model import Mention, Sentence, Token
+from marsad.ner.attributes import FATHER_LINKS
 from marsad.ner.crf import CrfTagger
 from marsad.ner.rules import RuleTagger
 from marsad.text.segment import split_sentences, tokenize
@@ -45,18 +46,21 @@ MIN_CONFIDENCE = 0.5
 MIN_OUTSIDE = 0.98
 PASSES = 1
 _TANWEEN = re.compile("[\u064b-\u064d]")
+# particles no name ends on (ابي stays: آبي is Abe; ال is آل)
+_NEED_A_NAME_AFTER = FATHER_LINKS | {"ولد", "ابو", "فان", "ال"}
 
 
-def without_tanween_tail(m: Mention) -> Mention | None:
+def without_broken_tail(m: Mention) -> Mention | None:
     """A learned person name less its last words while they carry tanween (no name does in
-    news text: "رمضان قاديروف نائبًا" is رمضان قاديروف), or None when no word is left
-    ("رَؤُوفٌ رَّحِيمٌ", a Quranic verse)."""
-    if m.type != "PER" or not _TANWEEN.search(m.text):
+    news text: "رمضان قاديروف نائبًا" is رمضان قاديروف) or are a particle that needs a name
+    after it ("عماد منسي الزهراني فإن", read as the فان of فان غال), or None when no word is
+    left ("رَؤُوفٌ رَّحِيمٌ", a Quranic verse)."""
+    if m.type != "PER":
         return m
     words, keys = m.text.split(), m.norm.split(" ")
     if len(words) != len(keys):
         return m
-    while words and _TANWEEN.search(words[-1]):
+    while words and (_TANWEEN.search(words[-1]) or keys[-1] in _NEED_A_NAME_AFTER):
         words.pop()
         keys.pop()
     if not words:
@@ -111,7 +115,7 @@ class CombinedTagger:
         )
         learned = [
             m
-            for m in map(without_tanween_tail, crf_mentions)
+            for m in map(without_broken_tail, crf_mentions)
             if m is not None
             and m.type in self.types
             and m.confidence >= self.min_confidence
