@@ -658,3 +658,13 @@ def test_a_learned_name_ends_before_tanween_or_a_dangling_particle(tagger) -> No
     assert without_broken_tail(verse) is None
     cut = without_broken_tail(Mention("d", 4, 14, "هيلاري بن", "PER", "هيلاري بن"))
     assert cut is not None and (cut.text, cut.norm, cut.end) == ("هيلاري", "هيلاري", 10)
+
+
+def test_no_person_from_a_preposition_glued_to_a_common_word_after_a_title(tagger) -> None:
+    text = (
+        "وبحسب المتحدث الرسمي لهيئة الهلال الأحمر السعودي بمنطقة القصيم محمد بن عبد الله "
+        "الجعيثن فقد وصلت الحالات."
+    )
+    ms = tag(tagger, "d", text)
+    assert [m.text for m in ms if m.type == "PER"] == ["محمد بن عبد الله الجعيثن"]
+    assert "هيئة الهلال الأحمر السعودي" in [m.text for m in ms if m.type == "ORG"]
