@@ -32,7 +32,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from marsad.model import Mention, Sentence, Token
-from marsad.ner.attributes import FATHER_LINKS
 from marsad.ner.crf import CrfTagger
 from marsad.ner.rules import RuleTagger
 from marsad.text.segment import split_sentences, tokenize
@@ -46,8 +45,9 @@ MIN_CONFIDENCE = 0.5
 MIN_OUTSIDE = 0.98
 PASSES = 1
 _TANWEEN = re.compile("[\u064b-\u064d]")
-# particles no name ends on (ابي stays: آبي is Abe; ال is آل)
-_NEED_A_NAME_AFTER = FATHER_LINKS | {"ولد", "ابو", "فان", "ال"}
+# particles no name ends on (ال is آل); بن and ابي may end a foreign one (شون بن is Sean
+# Penn, هيلاري بن Hilary Benn, شينزو آبي Shinzo Abe)
+_NEED_A_NAME_AFTER = frozenset({"ابن", "بنت", "ولد", "ابو", "فان", "ال"})
 
 
 def without_broken_tail(m: Mention) -> Mention | None:
