@@ -670,3 +670,13 @@ def test_no_person_from_a_preposition_glued_to_a_common_word_after_a_title(tagge
     ms = tag(tagger, "d", text)
     assert [m.text for m in ms if m.type == "PER"] == ["محمد بن عبد الله الجعيثن"]
     assert "هيئة الهلال الأحمر السعودي" in [m.text for m in ms if m.type == "ORG"]
+
+
+def test_nothing_masculine_agrees_after_a_definite_feminine_nisba(tagger) -> None:
+    text = (
+        "فيما باشرت فرقة اسعافية من هيئة الهلال الاحمر السعودية الموقع ونقلت الطفلة. "
+        "وقال وزير الخارجية المحنك إن المفاوضات صعبة. وانتقد وزير المالية اليميني الخطة."
+    )
+    ms = tag(tagger, "d", text)
+    assert [m.text for m in ms if m.type == "ORG"] == ["هيئة الهلال الاحمر السعودية"]
+    assert [m.text for m in ms if m.type == "TITLE"] == ["وزير الخارجية", "وزير المالية"]

@@ -148,7 +148,11 @@ def _agrees(noun: str, adjective: str) -> bool:
     if noun.endswith("ه") and not noun.endswith("اه") and adjective.startswith("ال"):
         if adjective.endswith(("ين", "ون")):
             return False
-        return not (noun.endswith("يه") and adjective.endswith("ات"))
+        if noun.endswith("يه") and noun.startswith("ال") and not adjective.endswith("ه"):
+            # a definite feminine nisba closes its phrase: nothing masculine or in ـات
+            # agrees after it (هيئة الهلال الأحمر السعودية الموقع، وزارة الداخلية المسدسات)
+            return False
+        return True
     return True
 
 
