@@ -407,3 +407,18 @@ def test_a_cue_and_a_definite_bare_name_are_one_body_unless_cues_of_two_kinds_sh
         len({entity_of(entities, "ORG", t).id for t in ("قناة الوطن", "صحيفة الوطن", "الوطن")}) == 3
     )
     assert entity_of(entities, "ORG", "حزب الله").id != entity_of(entities, "ORG", "الله").id
+
+
+def test_a_title_naming_its_body_by_a_definite_head_noun_refers_to_its_holder() -> None:
+    from marsad.ner.combined import CombinedTagger
+
+    text = (
+        "أجرى قائد قوة الأمم المتحدة المؤقتة في لبنان (اليونيفيل) اللواء الإيطالي ماوريتسيو "
+        "كالفيني، أمس، محادثات مع الجيش اللبناني. وجاءت المحادثات في ختام جولة ميدانية قام "
+        "بها قائد القوّة على مواقع الوحدات الدولية."
+    )
+    mentions = CombinedTagger().tag("a", text, split_sentences(text), tokenize(text))
+    entities = link(mentions, texts={"a": text})
+    calvini = entity_of(entities, "PER", "ماوريتسيو كالفيني")
+    bare = [m for m in mentions if m.type == "TITLE" and m.text == "قائد القوّة"]
+    assert len(bare) == 1 and bare[0].entity == calvini.id

@@ -168,7 +168,19 @@ def _qualifiers(title: Mention, after: Sequence[Mention]) -> tuple[str, str]:
 
 
 def _matches(value: str, key: str) -> bool:
-    return value == key or value.startswith(key + " ")
+    """Is the title ``key`` the whole of a holder's ``value``, its head, or its head with the
+    named body's head noun made definite (قائد القوة ~ قائد قوة الأمم المتحدة المؤقتة)?"""
+    if value == key or value.startswith(key + " "):
+        return True
+    words, held = key.split(" "), value.split(" ")
+    n = len(words)
+    return (
+        n >= 2
+        and words[-1].startswith("ال")
+        and len(held) > n
+        and held[: n - 1] == words[:-1]
+        and held[n - 1] == words[-1][2:]
+    )
 
 
 def _has(m: Mention, key: str) -> bool:
