@@ -640,6 +640,11 @@ def test_a_house_name_after_al_is_part_of_the_name_even_when_it_is_a_title(tagge
     ms = tag(tagger, "d", text)
     person(ms, "صالح بن عبدالعزيز آل الشيخ")
     person(ms, "عبد اللطيف آل شيخ")  # nothing but بن or آل goes on after the house name
+    # after عبد too a title word is part of the name
+    text = "ووزير الدولة محمد بن عبد الملك آل الشيخ عضوًا، وحضر عبد الرقيب فتح الاجتماع."
+    ms2 = tag(tagger, "d", text)
+    person(ms2, "محمد بن عبد الملك آل الشيخ")
+    person(ms2, "عبد الرقيب فتح")
     assert [m.text for m in ms if m.type == "TITLE"] == ["وزير الشؤون الإسلامية", "الشيخ", "الشاعر"]
 
 
