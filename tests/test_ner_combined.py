@@ -621,7 +621,8 @@ def test_a_definite_head_with_its_own_adjective_is_not_an_anaphor(tagger) -> Non
         "النادي أن اللاعب سيلتحق بالفريق غدا. وأكد رئيس ديوان المظالم أن الديوان سيفتح فروعا "
         "جديدة، فيما عين الملك مستشارا بالديوان الملكي. وأعلنت وزارة التجارة عن خدمة جديدة "
         "عبر موقع الوزارة الإلكتروني. وأصدر ديوان المراقبة العامة تقريره السنوي. ورفع منسوبو "
-        "الديوان التهاني بالعيد."
+        "الديوان التهاني بالعيد. وأعلن نادي ريال مدريد التعاقد مع اللاعب. ويستعد النادي "
+        "المدريدي جيدا."
     )
     anaphors = [(m.text, m.norm) for m in tag(tagger, "d", text) if m.confidence == 0.7]
     assert anaphors == [
@@ -629,6 +630,7 @@ def test_a_definite_head_with_its_own_adjective_is_not_an_anaphor(tagger) -> Non
         ("الديوان", "ديوان المظالم"),  # not الديوان الملكي
         ("الوزارة", "وزاره التجاره"),  # a masculine adjective after it qualifies موقع
         ("الديوان", "ديوان المراقبه العامه"),  # التهاني is a plural noun
+        ("النادي", "نادي ريال مدريد"),  # المدريدي, made from a place, describes it
     ]
 
 

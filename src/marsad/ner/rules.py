@@ -784,7 +784,14 @@ class RuleTagger:
             return False  # a broken plural (التهاني، المباني), not an adjective
         if word in antecedent.split(" ") or word in self.lex.name_parts:
             return False
-        return self.lex.nationalities.get([word]) is None
+        return self.lex.nationalities.get([word]) is None and not self._place_nisba(word)
+
+    def _place_nisba(self, word: str) -> bool:
+        """Is a definite -ي adjective made from a known place (المدريدي، اللندني، القاهري)?
+        Such an adjective describes a body (النادي المدريدي) rather than naming one."""
+        stem = word[2:-1]
+        forms = (stem, stem + "ه", stem + "ا", stem + "يا", "ال" + stem, "ال" + stem + "ه")
+        return any(self.lex.places.get([f]) is not None for f in forms)
 
     # --- output -------------------------------------------------------------------------
 
