@@ -422,3 +422,28 @@ def test_a_title_naming_its_body_by_a_definite_head_noun_refers_to_its_holder() 
     calvini = entity_of(entities, "PER", "ماوريتسيو كالفيني")
     bare = [m for m in mentions if m.type == "TITLE" and m.text == "قائد القوّة"]
     assert len(bare) == 1 and bare[0].entity == calvini.id
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("أنطونيو غوتيريش", "أنطونيو غوتيريس"),  # a final ش renders the s of Guterres
+        ("فلاديمير بوتين", "فلاديمير بوتن"),  # four letters against five, one vowel more
+        ("دونالد ترامب", "دونالد ترمب"),
+        ("بنيامين نتنياهو", "بنيامين نتانياهو"),
+    ],
+)
+def test_transliterations_of_a_foreign_name_are_one_person(one: str, other: str) -> None:
+    assert len(link([per("a", one), per("b", other)])) == 1
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("محمد سليمان", "محمد سلمان"),  # two Arabic names the lists know
+        ("جيورجيو كيليني", "جورج كلوني"),  # Chiellini is not Clooney
+        ("محمد سعيد", "محمد سعد"),
+    ],
+)
+def test_different_names_that_look_alike_stay_apart(one: str, other: str) -> None:
+    assert len(link([per("a", one), per("b", other)])) == 2

@@ -61,9 +61,12 @@ def _family(kind: str) -> str:
 
 
 def skeleton(word: str) -> str:
-    """A transliteration-tolerant key for a foreign name: ج/غ merged, long vowels (after the
-    first letter) and doubled letters dropped (ريجيرو، ريغيرو -> رغر)."""
+    """A transliteration-tolerant key for a foreign name: ج/غ merged, a final ش read as the
+    س it often renders (غوتيريش، غوتيريس), long vowels (after the first letter) and doubled
+    letters dropped (ريجيرو، ريغيرو -> رغر)."""
     w = word.translate(_TRANSLIT)
+    if len(w) >= 5 and w.endswith("ش"):
+        w = w[:-1] + "س"
     out = w[:1]
     for ch in w[1:]:
         if ch in "اويى" or ch == out[-1:]:
@@ -156,7 +159,7 @@ def link(
             conf[idx] = min(conf.get(idx, 1.0), CONF_ACRONYM)
 
     _link_org_names(lex, sets, node_of, items)
-    short_conf = _link_persons(sets, node_of, items)
+    short_conf = _link_persons(lex, sets, node_of, items)
     for idx, c in short_conf.items():
         conf[idx] = min(conf.get(idx, 1.0), c)
 
@@ -222,7 +225,7 @@ def _link_org_names(
 
 
 def _link_persons(
-    sets: _Sets, node_of: dict[int, tuple[str, str]], items: list[Mention]
+    lex: Lexicons, sets: _Sets, node_of: dict[int, tuple[str, str]], items: list[Mention]
 ) -> dict[int, float]:
     """Transliteration variants, prefixes and family names of persons. Returns the
     confidence of the mentions linked (or left alone) by these softer rules."""
@@ -238,7 +241,7 @@ def _link_persons(
     soft: dict[tuple[str, str], float] = {}
     for group in by_skeleton.values():
         for other in group[1:]:
-            if _translit_ok(group[0], other):
+            if _translit_ok(group[0], other, lex):
                 sets.union(("PER", group[0]), ("PER", other))
                 soft[("PER", other)] = CONF_TRANSLIT
 
@@ -368,11 +371,34 @@ def _without_fathers(name: str) -> tuple[str, list[str]]:
     return " ".join(kept), fathers
 
 
-def _translit_ok(a: str, b: str) -> bool:
-    """Variants only where the differing words are long (foreign names), so that
-    سعيد and سعد, or two short Arabic names, are never merged."""
-    wa, wb = a.split(" "), b.split(" ")
-    return all(x == y or (len(x) >= 5 and len(y) >= 5) for x, y in zip(wa, wb, strict=True))
+def _translit_ok(a: str, b: str, lex: Lexicons) -> bool:
+    """Variants only where the differing words are long enough to be foreign names (five
+    letters or more, or four against five with one long vowel more: بوتين ~ بوتن، ترامب ~
+    ترمب) and not two Arabic names the lists know (سليمان and سلمان, سعيد and سعد are
+    different names)."""
+    for x, y in zip(a.split(" "), b.split(" "), strict=True):
+        if x == y:
+            continue
+        short, long_ = sorted((x, y), key=len)
+        if len(short) < 4 or len(long_) < 5:
+            return False
+        if len(short) == 4 and not _one_vowel_more(long_, short):
+            return False  # a four-letter word only as the long one less a vowel: جورج is
+            # not جيورجيو
+        if _listed_name(x, lex) and _listed_name(y, lex):
+            return False
+    return True
+
+
+def _one_vowel_more(long_: str, short: str) -> bool:
+    """Is ``long_`` ``short`` with one long vowel (ا، و، ي) written in (بوتين، ترامب)?"""
+    return len(long_) == len(short) + 1 and any(
+        long_[k] in "اوي" and long_[:k] + long_[k + 1 :] == short for k in range(1, len(long_))
+    )
+
+
+def _listed_name(word: str, lex: Lexicons) -> bool:
+    return word in lex.first_names or word in lex.name_parts
 
 
 def _entity(
