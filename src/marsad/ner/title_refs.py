@@ -1,27 +1,25 @@
 """A title standing alone for the person who holds it: "وقال الأمين العام إن…" after (or in
 another report than) "الأمين العام للأمم المتحدة أنطونيو غوتيريش".
 
-A TITLE mention that qualifies no person (it is inside none of a person's attribute spans, and
-no person's name follows it closely) is resolved, as a reader would:
+A TITLE mention that qualifies no person (it is inside none of a person's attribute spans or
+other names, and no person's name follows it closely) is resolved as a reader would:
 
-- a title right after a person's name is in apposition to it ("جون كيري وزير الخارجية
-  الأميركي"): it is that person (confidence ``CONF_APPOSITION``);
-- a title that is not definite refers to no one in particular ("كيف يكون وزير خارجية بهذا
-  الصدق"، "نائب مساعد"): a definite title starts or ends on ال (الرئيس، رئيس الوزراء);
-- otherwise it is a person whose title, rank or role matches it:
-
-- the title's words are the attribute's value or its head (الأمين العام ~ الأمين العام للأمم
-  المتحدة); a nationality right after the title must be the person's (الرئيس الفرنسي), and an
-  organisation or place right after it must be in the person's role (الأمين العام للأمم
-  المتحدة is not الأمين العام لجامعة الدول العربية);
-- first among the persons named (or titled so) earlier in the same report: exactly one such
-  entity is the holder (confidence ``CONF_IN_DOC``);
-- else in the whole set of reports, only for a title qualified as above or of two words or
-  more and equal to the holder's whole title (a bare الرئيس or الأمين العام of a report that
-  names no holder is left alone): exactly one entity is the holder (confidence ``CONF_IN_SET``). A title then
-  refers on to the same holder later in its report.
-- A rank alone (الفريق الأول، اللواء، العميد) refers to no one: it is as often a team, a
-  brigade or a club.
+1. In apposition: a title right after a person's name, with a space or a comma between, is
+   that person ("جون كيري، وزير الخارجية الأميركي"; confidence ``CONF_APPOSITION``).
+2. No one in particular: a title that is not definite ("كيف يكون وزير خارجية بهذا الصدق"),
+   a rank alone (الفريق الأول is as often the first team, اللواء a brigade, العميد a club),
+   and a title after آل (آل الشيخ, a family name) refer to no one.
+3. A holder: a person whose title or role has the title's words as its whole or its head
+   (الأمين العام ~ الأمين العام للأمم المتحدة), or its head with the body's head noun made
+   definite (قائد القوة ~ قائد قوة الأمم المتحدة المؤقتة). A nationality right after the
+   title must be the person's (الرئيس الفرنسي), and an organisation or place right after it
+   must be in the person's role (not the secretary-general of the Arab League).
+   - First among those named (or titled so) earlier in the same report: exactly one such
+     entity is the holder (``CONF_IN_DOC``).
+   - Else in the whole set of reports, only for a title qualified as above, or of two
+     words or more and equal to the holder's whole title, so that a bare الرئيس of a report
+     that names no president is left alone: exactly one entity is the holder
+     (``CONF_IN_SET``).
 
 Two holders (a minister of 2019 and one of 2023, two generals) leave the title unlinked. The
 title mention gets the entity's id and joins its mentions; it adds no alias or attribute.
@@ -65,6 +63,10 @@ def resolve_titles(
     for m in mentions:
         by_doc[m.doc].append(m)
     by_id = {e.id: e for e in persons}
+    by_head: dict[str, list[Entity]] = defaultdict(list)  # the first word of a held title
+    for e in persons:
+        for head in {a.value.split(" ")[0] for a in e.attributes if a.kind in HOLDER_KINDS}:
+            by_head[head].append(e)
     for doc_mentions in by_doc.values():
         doc_mentions.sort(key=lambda m: (m.start, -m.end))
         covered = [
@@ -93,7 +95,8 @@ def resolve_titles(
             if not _definite(title.norm) or _name_ahead(title, doc_mentions[k + 1 :]):
                 continue
             nationality, complement = _qualifiers(title, doc_mentions[k + 1 :])
-            fits = [e for e in persons if _holds(e, title.norm, nationality, complement)]
+            candidates = by_head.get(title.norm.split(" ")[0], [])
+            fits = [e for e in candidates if _holds(e, title.norm, nationality, complement)]
             if not fits:
                 continue
             fit_ids = {e.id for e in fits}
