@@ -677,6 +677,8 @@ def test_no_person_from_a_preposition_glued_to_a_common_word_after_a_title(tagge
     )
     ms = tag(tagger, "d", text)
     assert [m.text for m in ms if m.type == "PER"] == ["محمد بن عبد الله الجعيثن"]
+    text = "وقد ينتقل إلى اليابان في حال أصر اللاعب ومسؤولو الريفر على بقائه لنهاية البطولة."
+    assert not [m.text for m in tag(tagger, "d", text) if m.type == "PER"]
     assert "هيئة الهلال الأحمر السعودي" in [m.text for m in ms if m.type == "ORG"]
 
 

@@ -660,8 +660,8 @@ def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
         if k + 1 >= s.n or s.definite(k + 1) or not _family_name_follows(s, k):
             return False
     if k not in s.learned_names and w in lex.never_names:
-        if w[:1] in "لبكف" and len(w) >= 4:
-            return False  # بمنطقة القصيم: a preposition glued to a common word
+        if w[:1] in "لبكفو" and len(w) >= 4:
+            return False  # بمنطقة القصيم، ومنسوبي: a clitic glued to a common word
         return _family_name_follows(s, k)  # محادثات، جديد: common, unless a name follows
     if w.startswith("و") and len(w) > 3:
         return False  # وإدارة، وأبي: a conjunction (given names in و are listed)
