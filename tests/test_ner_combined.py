@@ -690,3 +690,16 @@ def test_nothing_masculine_agrees_after_a_definite_feminine_nisba(tagger) -> Non
     ms = tag(tagger, "d", text)
     assert [m.text for m in ms if m.type == "ORG"] == ["هيئة الهلال الاحمر السعودية"]
     assert [m.text for m in ms if m.type == "TITLE"] == ["وزير الخارجية", "وزير المالية"]
+
+
+def test_a_noun_in_hamza_ta_marbuta_is_no_nisba_adjective(tagger) -> None:
+    # التهنئة and الهيئة normalise to the -يه of a nisba, but they are nouns
+    text = (
+        "وقدم ولي ولي العهد التهنئة لمنسوبي القوات المسلحة. ووقعت جامعة نايف العربية للعلوم "
+        "الأمنية والهيئة العامة للسياحة والتراث الوطني اتفاقية."
+    )
+    ms = tag(tagger, "d", text)
+    assert [m.text for m in ms if m.type == "TITLE"] == ["ولي ولي العهد"]
+    orgs = [m.text for m in ms if m.type == "ORG"]
+    assert "جامعة نايف العربية للعلوم الأمنية" in orgs
+    assert "الهيئة العامة للسياحة والتراث الوطني" in orgs

@@ -140,6 +140,16 @@ def _adjective_like(word: str, s: Stream) -> bool:
     )
 
 
+def _hamza_noun(s: Stream, k: int) -> bool:
+    """Does token ``k`` end in ئة, which normalises to the -يه of a nisba but makes a noun
+    (التهنئة، التعبئة، البيئة)?"""
+    return (
+        s.toks[k]
+        .text.rstrip("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+        .endswith(("ئة", "ئه"))
+    )
+
+
 def _agrees(noun: str, adjective: str) -> bool:
     """Can ``adjective`` qualify (or, for ـات, be the genitive of) the word before it? A
     feminine singular takes no masculine plural: أمير المنطقة المواطنين is a title and its
@@ -349,10 +359,18 @@ def parse_complement(s: Stream, j0: int, head: TitleCue | OrgCue) -> Complement:
                     last = "gen"
                     gens = 1
                     continue
+            if (
+                title_mode
+                and not comp.value
+                and s.definite(j0 - 1)
+                and w.startswith("ال")
+                and _hamza_noun(s, k)
+            ):
+                break  # a definite title takes no genitive: ولي ولي العهد التهنئة
             if not comp.value or last == "construct":
                 kind = "gen"
                 gens = 1
-            elif _adjective_like(w, s) and _agrees(s.norms[k - 1], w):
+            elif _adjective_like(w, s) and _agrees(s.norms[k - 1], w) and not _hamza_noun(s, k):
                 kind = "adj"
             elif w.startswith("لل"):
                 kind = "gen"
