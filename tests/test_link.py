@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from marsad.model import Attribute, Entity, Mention
+from marsad.ner.base import Tagger
+from marsad.ner.combined import CombinedTagger
 from marsad.ner.link import link, skeleton
 from marsad.ner.rules import RuleTagger
 from marsad.text.segment import split_sentences, tokenize
@@ -30,7 +32,12 @@ def tagger() -> RuleTagger:
     return RuleTagger()
 
 
-def tag_docs(tagger: RuleTagger, docs: dict[str, str]) -> list[Mention]:
+@pytest.fixture(scope="module")
+def combined() -> Tagger:
+    return CombinedTagger()
+
+
+def tag_docs(tagger: Tagger, docs: dict[str, str]) -> list[Mention]:
     out: list[Mention] = []
     for doc_id, text in docs.items():
         out += tagger.tag(doc_id, text, split_sentences(text), tokenize(text))
@@ -224,13 +231,8 @@ KERRY_DOCS = {
 }
 
 
-def test_family_name_alone_is_the_bearer_named_in_its_own_report() -> None:
-    from marsad.ner.combined import CombinedTagger
-
-    tagger = CombinedTagger()
-    mentions = []
-    for doc_id, text in KERRY_DOCS.items():
-        mentions += tagger.tag(doc_id, text, split_sentences(text), tokenize(text))
+def test_family_name_alone_is_the_bearer_named_in_its_own_report(combined: Tagger) -> None:
+    mentions = tag_docs(combined, KERRY_DOCS)
     entities = link(mentions)
     john = entity_of(entities, "PER", "جون كيري")
     teresa = entity_of(entities, "PER", "تيريزا هاينز كيري")
@@ -280,9 +282,7 @@ def test_a_fathers_childs_or_houses_name_alone_is_not_the_full_names_bearer(
         assert len(entities) == 2, [e.name for e in entities]
 
 
-def test_a_title_alone_is_linked_to_the_one_person_who_holds_it() -> None:
-    from marsad.ner.combined import CombinedTagger
-
+def test_a_title_alone_is_linked_to_the_one_person_who_holds_it(combined: Tagger) -> None:
     docs = {
         "a": "دعا الأمين العام للأمم المتحدة أنطونيو غوتيريش إلى وقف فوري لإطلاق النار في "
         "غزة. وقال الأمين العام إن الوضع الإنساني كارثي.",
@@ -293,10 +293,7 @@ def test_a_title_alone_is_linked_to_the_one_person_who_holds_it() -> None:
         "d": "وقال الأمين العام لجامعة الدول العربية إن القمة ستعقد في موعدها. وصرح الرئيس "
         "بأن الحكومة ستتخذ إجراءات جديدة.",
     }
-    tagger = CombinedTagger()
-    mentions = []
-    for doc_id, text in docs.items():
-        mentions += tagger.tag(doc_id, text, split_sentences(text), tokenize(text))
+    mentions = tag_docs(combined, docs)
     entities = link(mentions)
     guterres = entity_of(entities, "PER", "أنطونيو غوتيريش")
     macron = entity_of(entities, "PER", "إيمانويل ماكرون")
@@ -340,9 +337,9 @@ def test_a_title_held_by_two_people_is_linked_only_where_its_report_names_one() 
     assert mentions[3].entity is None
 
 
-def test_a_title_in_apposition_is_the_person_before_it_and_a_rank_alone_is_no_one() -> None:
-    from marsad.ner.combined import CombinedTagger
-
+def test_a_title_in_apposition_is_the_person_before_it_and_a_rank_alone_is_no_one(
+    combined: Tagger,
+) -> None:
     docs = {
         "a": "انتقد سمير دندن، رئيس جمعية المسلمين اللبنانيين في فرنسا، قرار الحكومة.",
         "b": "واستقبل رئيس ديوان المظالم الدكتور خالد اليوسف ومدير الشؤون الإعلامية بالوزارة "
@@ -350,10 +347,7 @@ def test_a_title_in_apposition_is_the_person_before_it_and_a_rank_alone_is_no_on
         "c": "وقاد الفريق الأول خالد القروني المناورات. ويختتم الفريق الأول مساء اليوم "
         "تدريباته استعدادا لمواجهة الأهلي.",
     }
-    tagger = CombinedTagger()
-    mentions = []
-    for doc_id, text in docs.items():
-        mentions += tagger.tag(doc_id, text, split_sentences(text), tokenize(text))
+    mentions = tag_docs(combined, docs)
     entities = link(mentions, texts=docs)
     dandan = entity_of(entities, "PER", "سمير دندن")
     apposed = [m for m in mentions if m.doc == "a" and m.type == "TITLE"]
@@ -409,15 +403,15 @@ def test_a_cue_and_a_definite_bare_name_are_one_body_unless_cues_of_two_kinds_sh
     assert entity_of(entities, "ORG", "حزب الله").id != entity_of(entities, "ORG", "الله").id
 
 
-def test_a_title_naming_its_body_by_a_definite_head_noun_refers_to_its_holder() -> None:
-    from marsad.ner.combined import CombinedTagger
-
+def test_a_title_naming_its_body_by_a_definite_head_noun_refers_to_its_holder(
+    combined: Tagger,
+) -> None:
     text = (
         "أجرى قائد قوة الأمم المتحدة المؤقتة في لبنان (اليونيفيل) اللواء الإيطالي ماوريتسيو "
         "كالفيني، أمس، محادثات مع الجيش اللبناني. وجاءت المحادثات في ختام جولة ميدانية قام "
         "بها قائد القوّة على مواقع الوحدات الدولية."
     )
-    mentions = CombinedTagger().tag("a", text, split_sentences(text), tokenize(text))
+    mentions = tag_docs(combined, {"a": text})
     entities = link(mentions, texts={"a": text})
     calvini = entity_of(entities, "PER", "ماوريتسيو كالفيني")
     bare = [m for m in mentions if m.type == "TITLE" and m.text == "قائد القوّة"]

@@ -158,11 +158,9 @@ def _agrees(noun: str, adjective: str) -> bool:
     if noun.endswith("ه") and not noun.endswith("اه") and adjective.startswith("ال"):
         if adjective.endswith(("ين", "ون")):
             return False
-        if noun.endswith("يه") and noun.startswith("ال") and not adjective.endswith("ه"):
-            # a definite feminine nisba closes its phrase: nothing masculine or in ـات
-            # agrees after it (هيئة الهلال الأحمر السعودية الموقع، وزارة الداخلية المسدسات)
-            return False
-        return True
+        # a definite feminine nisba closes its phrase: nothing masculine or in ـات agrees
+        # after it (هيئة الهلال الأحمر السعودية الموقع، وزارة الداخلية المسدسات)
+        return not (noun.endswith("يه") and noun.startswith("ال") and not adjective.endswith("ه"))
     return True
 
 
@@ -664,7 +662,7 @@ def _name_start_ok(s: Stream, k: int, cue: TitleCue | None) -> bool:
         return False
     if "\u064b" in s.toks[k].text:  # tanwin fath: an adverb or object, not a name
         return False
-    listed = w in lex.first_names or w in lex.name_parts
+    listed = lex.is_listed_name(w)
     if listed:
         return True
     if len(w) < 2 or w in lex.title_words:
@@ -747,7 +745,7 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
                 break
         if "\u064b" in s.toks[j].text:
             break
-        listed = w in lex.first_names or w in lex.name_parts
+        listed = lex.is_listed_name(w)
         if not pending and not listed:
             if j not in s.learned_names and (
                 (w in lex.never_names and not s.definite(j)) or _verb_like(s, j)
@@ -795,7 +793,7 @@ def _name_end(s: Stream, k: int, cue: TitleCue | None) -> int | None:
     last = j if j - k >= 3 else j - 1
     for x in range(k + 1, last):
         w = s.norms[x]
-        if w in NAME_PARTICLES or w in lex.first_names or w in lex.name_parts:
+        if w in NAME_PARTICLES or lex.is_listed_name(w):
             continue
         if w[:1] in "بل":
             if x in s.learned_names:
@@ -815,7 +813,7 @@ def name_after(s: Stream, chain: Chain) -> tuple[int, int] | None:
         end = _name_end(s, k, None)
         if end is None or s.definite(k):
             return None
-        listed = s.norms[k] in s.lex.first_names or s.norms[k] in s.lex.name_parts
+        listed = s.lex.is_listed_name(s.norms[k])
         closed = end == s.n or s.comma[end]  # the apposition closes with a comma
         return (k, end) if (listed or closed) and end - k >= 2 else None
     if k >= s.n or not chain.open:

@@ -58,14 +58,15 @@ def without_broken_tail(m: Mention) -> Mention | None:
     if m.type != "PER":
         return m
     words, keys = m.text.split(), m.norm.split(" ")
-    if len(words) != len(keys):
+    count = len(keys)
+    if len(words) != count:
         return m
     while words and (_TANWEEN.search(words[-1]) or keys[-1] in _NEED_A_NAME_AFTER):
         words.pop()
         keys.pop()
     if not words:
         return None
-    if len(words) == len(m.norm.split(" ")):
+    if len(words) == count:
         return m
     end = m.start + m.text.index(words[-1], sum(len(w) for w in words[:-1])) + len(words[-1])
     return replace(m, end=end, text=m.text[: end - m.start], norm=" ".join(keys))

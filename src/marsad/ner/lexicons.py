@@ -228,6 +228,10 @@ class Lexicons:
     def is_stop_word(self, word: str) -> bool:
         return self.is_function(word) or self.is_verb(word) or self.is_time(word)
 
+    def is_listed_name(self, word: str) -> bool:
+        """Is ``word`` a given name or a name part the lists know?"""
+        return word in self.first_names or word in self.name_parts
+
 
 def _lines(name: str) -> Iterator[list[str]]:
     text = files("marsad.ner").joinpath("data", name).read_text(encoding="utf-8")

@@ -385,7 +385,7 @@ def _translit_ok(a: str, b: str, lex: Lexicons) -> bool:
         if len(short) == 4 and not _one_vowel_more(long_, short):
             return False  # a four-letter word only as the long one less a vowel: جورج is
             # not جيورجيو
-        if _listed_name(x, lex) and _listed_name(y, lex):
+        if lex.is_listed_name(x) and lex.is_listed_name(y):
             return False
     return True
 
@@ -395,10 +395,6 @@ def _one_vowel_more(long_: str, short: str) -> bool:
     return len(long_) == len(short) + 1 and any(
         long_[k] in "اوي" and long_[:k] + long_[k + 1 :] == short for k in range(1, len(long_))
     )
-
-
-def _listed_name(word: str, lex: Lexicons) -> bool:
-    return word in lex.first_names or word in lex.name_parts
 
 
 def _entity(

@@ -323,7 +323,7 @@ class RuleTagger:
 
     def _second_name_ok(self, s: Stream, k: int) -> bool:
         w = s.norms[k]
-        if w in self.lex.first_names or w in self.lex.name_parts:
+        if self.lex.is_listed_name(w):
             return True
         if w in {"بن", "ابن", "بنت", "ال", "ابو", "عبد"}:
             return True
@@ -693,7 +693,7 @@ class RuleTagger:
         all through), a word never a name, or a definite common word or plural (الله،
         الباحثون)."""
         lex = self.lex
-        if word in lex.first_names or word in lex.name_parts:
+        if lex.is_listed_name(word):
             return True
         if lex.is_stop_word(word) or lex.is_function(word) or word in lex.never_names:
             return False
@@ -717,7 +717,7 @@ class RuleTagger:
         lex = self.lex
 
         def named(k: int) -> bool:
-            return s.norms[k] in lex.first_names or s.norms[k] in lex.name_parts
+            return lex.is_listed_name(s.norms[k])
 
         before = i > 0 and s.joined[i] and named(i - 1)
         after = i + 1 < s.n and s.joined[i + 1] and named(i + 1)
