@@ -703,3 +703,12 @@ def test_a_noun_in_hamza_ta_marbuta_is_no_nisba_adjective(tagger) -> None:
     orgs = [m.text for m in ms if m.type == "ORG"]
     assert "جامعة نايف العربية للعلوم الأمنية" in orgs
     assert "الهيئة العامة للسياحة والتراث الوطني" in orgs
+
+
+def test_a_feminine_nisba_takes_no_plural_in_at_definite_or_not() -> None:
+    from marsad.ner.attributes import _agrees
+
+    assert not _agrees("الداخليه", "المسدسات")
+    assert not _agrees("مفوضيه", "المسدسات")
+    assert _agrees("لجنه", "المنشطات")  # a noun and its genitive
+    assert _agrees("الداخليه", "السعوديه")

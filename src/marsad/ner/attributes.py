@@ -158,9 +158,14 @@ def _agrees(noun: str, adjective: str) -> bool:
     if noun.endswith("ه") and not noun.endswith("اه") and adjective.startswith("ال"):
         if adjective.endswith(("ين", "ون")):
             return False
-        # a definite feminine nisba closes its phrase: nothing masculine or in ـات agrees
-        # after it (هيئة الهلال الأحمر السعودية الموقع، وزارة الداخلية المسدسات)
-        return not (noun.endswith("يه") and noun.startswith("ال") and not adjective.endswith("ه"))
+        if not noun.endswith("يه"):
+            return True
+        # a feminine nisba takes nothing in ـات (وزارة الداخلية المسدسات), and a definite one
+        # closes its phrase: nothing masculine agrees after it (هيئة الهلال الأحمر السعودية
+        # الموقع)
+        return not (
+            adjective.endswith("ات") or (noun.startswith("ال") and not adjective.endswith("ه"))
+        )
     return True
 
 
